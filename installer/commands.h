@@ -1,0 +1,9 @@
+/* commands.h: the subcommands of `keel`. Each takes the arguments after
+ * its name (argv[0] is the subcommand) and returns a keel exit code. */
+#ifndef KEEL_COMMANDS_H
+#define KEEL_COMMANDS_H
+
+int cmd_verify(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+
+#endif

@@ -1,0 +1,22 @@
+/* pack_path.h: which payload paths a pack may carry. A path names a file
+ * below the target root: relative, normalized, printable, within limits. */
+#ifndef KEEL_PACK_PATH_H
+#define KEEL_PACK_PATH_H
+
+/* Why a path was refused; pack_path_reason() gives the translated text. */
+enum pack_path_verdict {
+	PACK_PATH_OK = 0,
+	PACK_PATH_EMPTY,
+	PACK_PATH_TOO_LONG,      /* over KEEL_PATH_MAX bytes */
+	PACK_PATH_TOO_DEEP,      /* over KEEL_PATH_DEPTH_MAX components */
+	PACK_PATH_ABSOLUTE,      /* starts with '/' */
+	PACK_PATH_DOTDOT,        /* a ".." component */
+	PACK_PATH_DOT,           /* a "." component, or empty one ("a//b", trailing '/') */
+	PACK_PATH_BAD_CHAR,      /* outside [A-Za-z0-9._+@=,-] and '/' */
+	PACK_PATH_RESERVED,      /* MANIFEST.json, MANIFEST.json.p7s, or ends in .keel-new */
+};
+
+enum pack_path_verdict pack_path_check(const char *path);
+const char *pack_path_reason(enum pack_path_verdict v);
+
+#endif

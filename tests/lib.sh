@@ -1,0 +1,75 @@
+# tests/lib.sh: TAP helpers and fixtures shared by the shell tests.
+# Sourced; expects top_srcdir and top_builddir (set by make check).
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${OPENSSL:=openssl}"
+KEEL="$top_builddir/keel"
+KEEL_PACK="$top_builddir/keel-pack"
+FORGE="$top_builddir/tests/forge/ksp-forge"
+# Messages are asserted in English; po_complete.sh checks German.
+export LC_ALL=C LANGUAGE=
+export SOURCE_DATE_EPOCH=1700000000
+
+tap_n=0
+tap_fail=0
+
+# A private scratch directory, removed on exit.
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/keel-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+
+ok() {  # ok COND-STATUS DESCRIPTION
+	tap_n=$((tap_n + 1))
+	if [ "$1" -eq 0 ]; then echo "ok $tap_n - $2"
+	else echo "not ok $tap_n - $2"; tap_fail=$((tap_fail + 1)); fi
+}
+
+diag() { printf '# %s\n' "$@"; }
+
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+done_testing() {
+	echo "1..$tap_n"
+	[ "$tap_fail" -eq 0 ]
+}
+
+# run CMD...: runs a command, keeping its exit status in $rc and its
+# output in $TMP/out and $TMP/err.
+run() {
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+}
+
+# expect_fail CODE PATTERN DESCRIPTION CMD...: the command must exit with
+# CODE and say something matching PATTERN (grep -E) on stderr.
+expect_fail() {
+	_code=$1 _pat=$2 _desc=$3; shift 3
+	run "$@"
+	if [ "$rc" -eq "$_code" ] && grep -Eq -- "$_pat" "$TMP/err"; then
+		ok 0 "$_desc"
+	else
+		ok 1 "$_desc"
+		diag "exit $rc (want $_code); stderr:" "$(cat "$TMP/err")"
+	fi
+}
+
+# The test PKI, made once per build tree by tests/pki/make-pki.sh.
+PKI="$top_builddir/tests/pki/out"
+need_pki() {
+	"$top_srcdir/tests/pki/make-pki.sh" "$PKI" >/dev/null 2>"$TMP/pki.err" ||
+		{ cat "$TMP/pki.err" >&2; echo "Bail out! cannot make the test PKI"; exit 1; }
+}
+
+# A target root that trusts the test root CA.
+make_root() {  # make_root DIR
+	mkdir -p "$1/etc/keel/trust.d" "$1/etc/keel/crl.d"
+	cp "$PKI/root.pem" "$1/etc/keel/trust.d/test-root.pem"
+}
+
+# A fingerprint of a directory tree (paths, types, modes, contents), to
+# prove a refused command wrote nothing.
+tree_sum() {
+	(cd "$1" && find . -printf '%p %y %m %s %l\n' | LC_ALL=C sort &&
+		find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum) |
+		sha256sum | cut -d' ' -f1
+}
