@@ -15,4 +15,19 @@ int cli_finish(const char *prog, int rc, const struct keel_error *err);
 /* Refuses a --root that is not an existing directory (KEEL_EUSAGE). */
 int cli_check_root(const char *root, struct keel_error *err);
 
+
+/* The arguments of the commands that read one pack (verify, info). */
+struct cli_pack_args {
+	const char *root;     /* --root, default "/" */
+	const char *keyring;  /* --keyring, NULL: ROOT/etc/keel/trust.d */
+	int json;             /* --json */
+	const char *pack;     /* the one operand */
+	int help;             /* --help was given: usage printed, exit 0 */
+};
+
+/* Parses "[--root DIR] [--keyring FILE] [--json] [--help] PACK"; usage is
+ * the translated help text printed for --help. */
+int cli_parse_pack_args(int argc, char **argv, const char *usage,
+			struct cli_pack_args *a, struct keel_error *err);
+
 #endif

@@ -1,0 +1,44 @@
+#!/bin/sh
+# po_complete.sh: every user-facing message of the sources is translated in
+# po/de.po, nothing is fuzzy, and keel really speaks German with it.
+. "$top_srcdir/tests/lib.sh"
+command -v xgettext >/dev/null || skip_all "xgettext missing (Debian package gettext)"
+
+po=$top_srcdir/po/de.po
+run msgfmt --check --statistics -o "$TMP/de.mo" "$po"
+ok $rc "msgfmt --check accepts po/de.po"
+grep -Eq 'fuzzy|untranslated' "$TMP/err"
+[ $? -ne 0 ]
+ok $? "de.po has no fuzzy or untranslated message ($(cat "$TMP/err"))"
+
+# Extract the messages of today's sources and compare with de.po.
+(cd "$top_srcdir" && grep -v '^#' po/POTFILES.in | xargs xgettext -o "$TMP/keel.pot" \
+	--keyword=_ --keyword=N_ --from-code=UTF-8 --language=C)
+run msgcmp --use-untranslated "$po" "$TMP/keel.pot"
+ok $rc "every message in the sources is in de.po"
+[ $rc -eq 0 ] || diag "$(head -20 "$TMP/err")"
+run msgcmp "$po" "$TMP/keel.pot"
+ok $rc "every message in the sources has a German translation"
+diag "messages: $(grep -c '^msgid "' "$TMP/keel.pot") in sources"
+for f in $(grep -v '^#' "$top_srcdir/po/POTFILES.in"); do
+	[ -f "$top_srcdir/$f" ] || { diag "POTFILES.in names missing $f"; false; }
+done
+ok $? "po/POTFILES.in names only existing files"
+missing=0
+for f in "$top_srcdir"/installer/*.c; do
+	grep -q '_("' "$f" || continue
+	grep -qx "installer/${f##*/}" "$top_srcdir/po/POTFILES.in" || { diag "not in POTFILES.in: $f"; missing=1; }
+done
+ok $missing "every source with messages is listed in po/POTFILES.in"
+
+# keel in German, from the catalogue just compiled.
+mkdir -p "$TMP/locale/de/LC_MESSAGES"
+cp "$TMP/de.mo" "$TMP/locale/de/LC_MESSAGES/keel.mo"
+LC_ALL=C.UTF-8 LANGUAGE=de KEEL_LOCALEDIR="$TMP/locale" "$KEEL" --help >"$TMP/de.out" 2>&1
+grep -q "Befehle" "$TMP/de.out"
+ok $? "LANGUAGE=de keel --help speaks German"
+LC_ALL=C.UTF-8 LANGUAGE=de KEEL_LOCALEDIR="$TMP/locale" "$KEEL" verify >"$TMP/de.out" 2>&1
+! grep -q "expected exactly one pack" "$TMP/de.out" && [ -s "$TMP/de.out" ]
+ok $? "LANGUAGE=de error messages are German"
+
+done_testing
