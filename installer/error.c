@@ -11,6 +11,7 @@
 
 #include "error.h"
 
+__attribute__((format(printf, 3, 0)))
 static void set_v(struct keel_error *err, int code, const char *fmt, va_list ap)
 {
 	err->code = code;
@@ -71,15 +72,21 @@ int keel_error_errno(struct keel_error *err, int code, int errnum,
 
 void keel_error_prefix(struct keel_error *err, const char *fmt, ...)
 {
-	char prefix[KEEL_ERROR_MAX];
 	char old[KEEL_ERROR_MAX];
 	va_list ap;
+	int n;
 
-	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof prefix, fmt, ap);
-	va_end(ap);
 	memcpy(old, err->msg, sizeof old);
-	snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+	va_start(ap, fmt);
+	n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof err->msg) {
+		err->msg[n] = '\0';
+		append(err, ": ");
+		append(err, old);
+	}
 }
 
 void keel_error_clear(struct keel_error *err)

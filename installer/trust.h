@@ -12,6 +12,7 @@ struct keel_trust {
 	int n_anchors;       /* trusted certificates loaded */
 	int n_crls;          /* revocation lists loaded */
 	char source[512];    /* where the anchors came from, for messages */
+	char crl_dir[4096];  /* where revocation lists are read from */
 };
 
 /* Loads trust anchors from keyring (a PEM file) if not NULL, otherwise from
