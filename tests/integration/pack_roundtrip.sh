@@ -24,18 +24,18 @@ cat >"$TMP/demo.json" <<JSON
   ]
 }
 JSON
-pack=$TMP/out/demo-1.2.3.ksp
-mkdir -p "$TMP/out"
+pack=$TMP/packs/demo-1.2.3.ksp
+mkdir -p "$TMP/packs"
 run "$KEEL_PACK" --manifest "$TMP/demo.json" --from "$src" \
 	--key "$PKI/signer.key" --cert "$PKI/signer.pem" --chain "$PKI/chain.pem" \
 	--out "$pack"
 ok $rc "keel-pack builds a pack"
-[ "$(ls "$TMP/out")" = "demo-1.2.3.ksp" ]
+[ "$(ls "$TMP/packs")" = "demo-1.2.3.ksp" ]
 ok $? "keel-pack leaves only the pack behind (no temporary file)"
 
 run "$KEEL" verify --root "$TMP/root" "$pack"
 ok $rc "keel verify accepts it"
-grep -q "verified: demo 1.2.3 (service-pack level 2), 3 files, 100043 bytes" "$TMP/out"
+grep -q "verified: demo 1.2.3 (service-pack level 2), 3 files, 100037 bytes" "$TMP/out"
 ok $? "keel verify names the pack, its level, files and bytes"
 grep -q "^signed by .*CN=" "$TMP/out"
 ok $? "keel verify names the signer"
@@ -91,7 +91,7 @@ rm -f "$pack"
 expect_fail 1 "no-such-file" "keel-pack names a missing content file" \
 	"$KEEL_PACK" --manifest "$TMP/demo.json" --from "$TMP/no-such-file" \
 	--key "$PKI/signer.key" --cert "$PKI/signer.pem" --out "$pack"
-[ -z "$(ls "$TMP/out")" ]
+[ -z "$(ls "$TMP/packs")" ]
 ok $? "a failed keel-pack leaves no file"
 sed 's/"mode": "0600"/"size": 3, "mode": "0600"/' "$TMP/demo.json" >"$TMP/sized.json"
 expect_fail 3 "size" "keel-pack refuses a template that sets size" \
