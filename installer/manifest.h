@@ -28,6 +28,7 @@ struct keel_file {
 	unsigned mode;                       /* permission bits, 0 .. 0777 */
 	unsigned char sha256[KEEL_SHA256_LEN];
 	enum keel_role role;
+	char *source;  /* template only: content path below --from, NULL = path */
 };
 
 struct keel_manifest {
