@@ -77,10 +77,14 @@ static int archive_failure(struct reader *r, struct keel_error *err)
 		archive_error_string(r->a) ? archive_error_string(r->a) : "?");
 }
 
+/* What an entry is, in words, if it is not a plain regular file. A hard
+ * link is a regular file in libarchive's eyes with a link target. */
 static const char *type_name(struct archive_entry *e)
 {
 	if (archive_entry_hardlink(e))
 		return _("a hard link");
+	if (archive_entry_symlink(e))
+		return _("a symbolic link");
 	switch (archive_entry_filetype(e)) {
 	case AE_IFLNK: return _("a symbolic link");
 	case AE_IFDIR: return _("a directory");
@@ -116,21 +120,49 @@ static int next_entry(struct reader *r, struct archive_entry **e,
 			_("%s: entry %s is %s; a keel pack holds only regular "
 			  "files. Do not install this pack."), r->name,
 			archive_entry_pathname(*e), type);
-	if (archive_entry_sparse_count(*e) > 0 || !archive_entry_size_is_set(*e))
+	/* A sparse entry's data is not its content: libarchive fills holes
+	 * that the archive does not hold. */
+	if (archive_entry_sparse_count(*e) > 0)
 		return keel_error_set(err, KEEL_EPACK,
-			_("%s: entry %s is a sparse file or has no size; keel-pack "
-			  "never writes such entries"), r->name,
+			_("%s: entry %s is a sparse file; a keel pack holds only "
+			  "plain regular files. Do not install this pack."),
+			r->name, archive_entry_pathname(*e));
+	if (!archive_entry_size_is_set(*e))
+		return keel_error_set(err, KEEL_EPACK,
+			_("%s: entry %s has no size; the pack is damaged. Obtain "
+			  "it again from your vendor."), r->name,
 			archive_entry_pathname(*e));
 	return KEEL_OK;
 }
 
-/* MANIFEST.json or its signature: a named small entry read into memory. */
+/* Reads exactly len bytes of the current entry into buf. */
+static int read_exactly(struct reader *r, const char *what, char *buf,
+			size_t len, struct keel_error *err)
+{
+	size_t got = 0;
+	la_ssize_t n;
+
+	while (got < len) {
+		n = archive_read_data(r->a, buf + got, len - got);
+		if (n < 0)
+			return archive_failure(r, err);
+		if (n == 0)
+			return keel_error_set(err, KEEL_EPACK,
+				_("%s: %s is truncated; the pack is damaged. "
+				  "Obtain it again from your vendor."), r->name,
+				what);
+		got += (size_t)n;
+	}
+	return KEEL_OK;
+}
+
+/* MANIFEST.json or its signature: a named small entry read into memory,
+ * its size checked against the limit before a byte of it is read. */
 static int read_small(struct reader *r, const char *want, size_t max,
 		      char **buf, size_t *len, struct keel_error *err)
 {
 	struct archive_entry *e;
 	int64_t size;
-	la_ssize_t got;
 	int rc;
 
 	rc = next_entry(r, &e, want, err);
@@ -151,15 +183,14 @@ static int read_small(struct reader *r, const char *want, size_t max,
 	if (size < 0 || (uint64_t)size > max)
 		return keel_error_set(err, KEEL_EPACK,
 			_("%s: %s is %" PRId64 " bytes, more than the limit of "
-			  "%zu"), r->name, want, size, max);
+			  "%zu; this is not a pack keel-pack wrote"), r->name,
+			want, size, max);
 	*buf = malloc((size_t)size + 1);
 	if (!*buf)
 		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-	got = size ? archive_read_data(r->a, *buf, (size_t)size) : 0;
-	if (got != size)
-		return got < 0 ? archive_failure(r, err)
-			: keel_error_set(err, KEEL_EPACK,
-				_("%s: %s is truncated"), r->name, want);
+	rc = read_exactly(r, want, *buf, (size_t)size, err);
+	if (rc)
+		return rc;
 	(*buf)[size] = '\0';
 	*len = (size_t)size;
 	return KEEL_OK;
@@ -259,7 +290,9 @@ static int stream_data(struct reader *r, const struct keel_file *f,
 		total += (uint64_t)n;
 		if (total > f->size)
 			break;
-		EVP_DigestUpdate(md, buf, (size_t)n);
+		if (!EVP_DigestUpdate(md, buf, (size_t)n))
+			return keel_error_openssl(err, KEEL_EFAIL,
+						  _("cannot compute SHA-256"));
 		if (sink && sink->write) {
 			rc = sink->write(sink->ctx, f, buf, (size_t)n, err);
 			if (rc)
@@ -313,22 +346,30 @@ static int read_file(struct reader *r, const struct keel_manifest *m,
 	return rc;
 }
 
-/* After the last listed file: no further entry, then only padding. */
-static int read_end(struct reader *r, struct keel_error *err)
+/* After the last listed file: no further entry, then only the end marker
+ * and padding. libarchive 3.6 records the stream position before it parses
+ * each header, and at ARCHIVE_EOF archive_read_header_position() is where
+ * the first zero block of the end marker begins (measured on archives of
+ * GNU tar in pax, gnu and ustar format and of libarchive, with 0 to 3 zero
+ * blocks; archive_filter_bytes(a, 0) is instead how far the tar reader
+ * consumed: 1024 bytes further when both marker blocks are there). A
+ * global pax or volume header with no entry after it also ends at EOF with
+ * the position of that header, so its bytes count as hidden data; a
+ * dangling 'x' header is a fatal error in libarchive itself. */
+static int read_end(struct reader *r, const struct keel_manifest *m,
+		    struct keel_error *err)
 {
 	struct archive_entry *e;
 	int rc;
 
 	rc = archive_read_next_header(r->a, &e);
 	if (rc == ARCHIVE_OK)
-		return keel_error_set(err, KEEL_EPACK,
-			_("%s: entry %s is not listed in the signed manifest; "
-			  "the pack was altered. Do not install it."), r->name,
-			archive_entry_pathname(e) ? archive_entry_pathname(e) : "?");
+		return wrong_entry(r, m, m->n_files, archive_entry_pathname(e) ?
+				   archive_entry_pathname(e) : "?", err);
 	if (rc != ARCHIVE_EOF)
 		return archive_failure(r, err);
-	/* At EOF libarchive reports where the end-of-archive marker began. */
-	return gzip_source_finish(r->gz, (uint64_t)archive_read_header_position(r->a),
+	return gzip_source_finish(r->gz,
+				  (uint64_t)archive_read_header_position(r->a),
 				  err);
 }
 
@@ -347,10 +388,32 @@ static int read_payload(struct reader *r, const struct keel_manifest *m,
 	for (i = 0; !rc && i < m->n_files; i++)
 		rc = read_file(r, m, i, sink, buf, md, err);
 	if (!rc)
-		rc = read_end(r, err);
+		rc = read_end(r, m, err);
 	EVP_MD_CTX_free(md);
 	free(buf);
 	return rc;
+}
+
+/* A reader of tar alone: no other format, no decompression filter (the
+ * gzip layer is ours), and nothing that touches the file system; libarchive
+ * sees only the inflated bytes that read_cb hands it. */
+static int open_archive(struct reader *r, struct keel_error *err)
+{
+	r->a = archive_read_new();
+	if (!r->a)
+		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	if (archive_read_support_format_tar(r->a) != ARCHIVE_OK ||
+	    archive_read_support_filter_none(r->a) != ARCHIVE_OK)
+		return archive_failure(r, err);
+	/* Opening reads the first block: tar or not, unless gzip failed. */
+	if (archive_read_open(r->a, r, NULL, read_cb, NULL) == ARCHIVE_OK)
+		return KEEL_OK;
+	if (gzip_source_error(r->gz)->code || r->over_budget)
+		return archive_failure(r, err);
+	return keel_error_set(err, KEEL_EPACK,
+		_("%s is not a keel service pack: what it compresses is not a "
+		  "tar archive (%s)"), r->name, archive_error_string(r->a) ?
+		archive_error_string(r->a) : "?");
 }
 
 int pack_read_fd(int fd, const char *name, const struct keel_trust *trust,
@@ -362,20 +425,16 @@ int pack_read_fd(int fd, const char *name, const struct keel_trust *trust,
 		.budget = KEEL_MANIFEST_MAX + KEEL_SIGNATURE_MAX +
 			  2 * ENTRY_OVERHEAD + READ_AHEAD,
 	};
+	struct stat st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		out->packed_bytes = (uint64_t)st.st_size;
 	rc = gzip_source_open(fd, name, &r.gz, err);
 	if (rc)
 		return rc;
-	r.a = archive_read_new();
-	if (!r.a) {
-		gzip_source_close(r.gz);
-		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-	}
-	archive_read_support_format_tar(r.a);
-	if (archive_read_open(r.a, &r, NULL, read_cb, NULL) != ARCHIVE_OK)
-		rc = archive_failure(&r, err);
+	rc = open_archive(&r, err);
 	if (!rc)
 		rc = read_manifest(&r, trust, out, err);
 	if (!rc && scope == PACK_READ_ALL)
@@ -387,29 +446,52 @@ int pack_read_fd(int fd, const char *name, const struct keel_trust *trust,
 	return rc;
 }
 
+/* The pack must be a regular file: a directory or a device is a mistake
+ * on the command line, and a FIFO would block (hence O_NONBLOCK until the
+ * type is known). */
+static int open_pack(const char *path, int *fd, struct keel_error *err)
+{
+	struct stat st;
+	int flags;
+
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (*fd < 0)
+		return keel_error_errno(err, KEEL_EFAIL, errno,
+			_("cannot open the pack %s"), path);
+	if (fstat(*fd, &st) != 0) {
+		keel_error_errno(err, KEEL_EFAIL, errno,
+				 _("cannot read the pack %s"), path);
+	} else if (S_ISDIR(st.st_mode)) {
+		keel_error_set(err, KEEL_EFAIL,
+			_("%s is a directory: give the path of a .ksp service "
+			  "pack file"), path);
+	} else if (!S_ISREG(st.st_mode)) {
+		keel_error_set(err, KEEL_EFAIL,
+			_("%s is not a regular file: give the path of a .ksp "
+			  "service pack file"), path);
+	} else {
+		flags = fcntl(*fd, F_GETFL);
+		if (flags >= 0 && fcntl(*fd, F_SETFL, flags & ~O_NONBLOCK) == 0)
+			return KEEL_OK;
+		keel_error_errno(err, KEEL_EFAIL, errno,
+				 _("cannot read the pack %s"), path);
+	}
+	close(*fd);
+	*fd = -1;
+	return err->code;
+}
+
 int pack_read_file(const char *path, const struct keel_trust *trust,
 		   enum pack_read_scope scope, const struct pack_sink *sink,
 		   struct pack_contents *out, struct keel_error *err)
 {
-	struct stat st;
 	int fd, rc;
 
 	memset(out, 0, sizeof *out);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return keel_error_errno(err, errno == ENOENT ? KEEL_EUSAGE : KEEL_EFAIL,
-			errno, _("cannot open the pack %s"), path);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return keel_error_set(err, KEEL_EUSAGE, S_ISDIR(st.st_mode) ?
-			_("%s is a directory: give the path of a .ksp service "
-			  "pack file") :
-			_("%s is not a regular file: give the path of a .ksp "
-			  "service pack"), path);
-	}
+	rc = open_pack(path, &fd, err);
+	if (rc)
+		return rc;
 	rc = pack_read_fd(fd, path, trust, scope, sink, out, err);
-	if (!rc)
-		out->packed_bytes = (uint64_t)st.st_size;
 	close(fd);
 	return rc;
 }

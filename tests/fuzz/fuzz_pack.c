@@ -37,20 +37,73 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* A sink that discards the bytes but checks what the reader promises:
+ * entries in order, never more bytes than declared, end only after all. */
+struct tally {
+	const struct keel_file *open;
+	uint64_t bytes;
+	size_t ended;
+};
+
+static int t_begin(void *ctx, const struct keel_file *f,
+		   struct keel_error *err)
+{
+	struct tally *t = ctx;
+
+	(void)err;
+	if (t->open)
+		abort();  /* begin without end of the previous entry */
+	t->open = f;
+	t->bytes = 0;
+	return 0;
+}
+
+static int t_write(void *ctx, const struct keel_file *f, const void *buf,
+		   size_t len, struct keel_error *err)
+{
+	struct tally *t = ctx;
+
+	(void)buf;
+	(void)err;
+	if (t->open != f || len == 0 || t->bytes + len > f->size)
+		abort();
+	t->bytes += len;
+	return 0;
+}
+
+static int t_end(void *ctx, const struct keel_file *f, struct keel_error *err)
+{
+	struct tally *t = ctx;
+
+	(void)err;
+	if (t->open != f || t->bytes != f->size)
+		abort();
+	t->open = NULL;
+	t->ended++;
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct keel_error err = { 0 };
 	struct pack_contents c;
+	struct tally t = { 0 };
+	struct pack_sink sink = { t_begin, t_write, t_end, &t };
 	int fd = memfd_create("fuzz.ksp", MFD_CLOEXEC);
 
 	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size))
 		abort();
 	lseek(fd, 0, SEEK_SET);
-	if (pack_read_fd(fd, "fuzz.ksp", trust, PACK_READ_ALL, NULL, &c,
-			 &err) == KEEL_OK)
+	if (pack_read_fd(fd, "fuzz.ksp", trust, PACK_READ_ALL, &sink, &c,
+			 &err) == KEEL_OK) {
+		/* Good means every listed file went through, whole. */
+		if (!c.manifest || t.ended != c.manifest->n_files || t.open ||
+		    c.packed_bytes != size)
+			abort();
 		pack_contents_free(&c);
-	else if (err.code == KEEL_OK || err.msg[0] == '\0')
-		abort();  /* every refusal must say why */
+	} else if (err.code == KEEL_OK || err.msg[0] == '\0' || c.manifest) {
+		abort();  /* every refusal says why, and hands back nothing */
+	}
 	close(fd);
 	return 0;
 }
