@@ -8,6 +8,9 @@
 #include "i18n.h"
 #include "report.h"
 
+/* Values start in this column, after the longest label and a space. */
+enum { LABEL_COLUMN = 16 };
+
 struct json_object *report_signer_json(const struct keel_signer *s)
 {
 	struct json_object *o = json_object_new_object();
@@ -27,11 +30,28 @@ void report_print_json(struct json_object *obj)
 	json_object_put(obj);
 }
 
-/* One "Label:  value" line; labels are translated, so pad by hand. */
+/* Labels are translated and may hold multi-byte UTF-8 letters, so pad by
+ * characters, not bytes, to keep the values of every line in one column. */
+static void print_label(const char *label)
+{
+	size_t width = 0;
+	const char *p;
+
+	for (p = label; *p; p++)
+		if (((unsigned char)*p & 0xc0) != 0x80)
+			width++;
+	fputs(label, stdout);
+	do
+		putchar(' ');
+	while (++width < LABEL_COLUMN);
+}
+
 static void field(const char *label, const char *value)
 {
-	if (value)
-		printf("%-14s %s\n", label, value);
+	if (!value)
+		return;
+	print_label(label);
+	printf("%s\n", value);
 }
 
 static void print_list(const char *label, char **items, size_t n,
@@ -41,7 +61,7 @@ static void print_list(const char *label, char **items, size_t n,
 
 	if (n == 0)
 		return;
-	printf("%-14s ", label);
+	print_label(label);
 	for (i = 0; i < n; i++)
 		printf("%s%s", i ? separator : "", items[i]);
 	printf("\n");
