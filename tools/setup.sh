@@ -17,6 +17,8 @@ packages=(
 	libarchive-dev zlib1g-dev libssl-dev libjson-c-dev openssl
 	clang libclang-rt-14-dev
 	groff-base man-db util-linux tar gzip
+	# the hypervisor's end-to-end tests: GRUB, QEMU, a busybox initramfs
+	qemu-system-x86 grub-pc-bin grub-common xorriso mtools busybox-static cpio
 )
 
 install_missing() {

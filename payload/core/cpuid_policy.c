@@ -1,0 +1,61 @@
+/* cpuid_policy.c: what the root session sees of CPUID: the processor's own
+ * answers, keel's leaves instead of anyone else's, no virtualization. */
+#include <stdint.h>
+
+#include "cpuid_policy.h"
+#include "gate.h"
+#include "keel/hypercall.h"
+
+#define LEAF1_ECX_VMX (1u << 5)
+#define LEAF1_ECX_HYPERVISOR (1u << 31)
+#define EXT1_ECX_SVM (1u << 2)
+#define LEAF_SVM_FEATURES 0x8000000au
+#define HV_LEAF_FIRST 0x40000000u
+#define HV_LEAF_LAST 0x400000ffu
+
+/* "Keel" as CPUID returns signature bytes: little-endian in a register. */
+#define SIG_KEEL ((uint32_t)'K' | (uint32_t)'e' << 8 | (uint32_t)'e' << 16 | \
+		  (uint32_t)'l' << 24)
+
+static void zero(struct cpuid_regs *r)
+{
+	r->eax = r->ebx = r->ecx = r->edx = 0;
+}
+
+/* The whole hypervisor range is ours: whatever the layer below (QEMU,
+ * another hypervisor) answered there is not what the session runs on. */
+static void hypervisor_leaf(uint32_t leaf, struct cpuid_regs *r)
+{
+	zero(r);
+	if (leaf == KEEL_HC_LEAF_BASE) {
+		r->eax = KEEL_HC_LEAF_ABI;
+		r->ebx = r->ecx = r->edx = SIG_KEEL;
+	} else if (leaf == KEEL_HC_LEAF_ABI) {
+		r->eax = KEEL_HC_ABI;
+		r->ebx = gate_port;
+		r->ecx = (uint32_t)gate_backend;
+	}
+}
+
+void cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	(void)subleaf;   /* no leaf we change has subleaves */
+	if (leaf >= HV_LEAF_FIRST && leaf <= HV_LEAF_LAST) {
+		hypervisor_leaf(leaf, r);
+		return;
+	}
+	switch (leaf) {
+	case 1:
+		r->ecx |= LEAF1_ECX_HYPERVISOR;
+		r->ecx &= ~LEAF1_ECX_VMX;
+		break;
+	case 0x80000001u:
+		r->ecx &= ~EXT1_ECX_SVM;
+		break;
+	case LEAF_SVM_FEATURES:
+		zero(r);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,8 @@
+/* idt.h: keel-hv's own exception handlers: any exception in the hypervisor
+ * is a bug and ends in panic() with the vector and the registers. */
+#ifndef KEEL_HV_IDT_H
+#define KEEL_HV_IDT_H
+
+void idt_init(void);
+
+#endif

@@ -1,0 +1,34 @@
+/* virt.h: the interface between core code and a virtualization backend
+ * (svm/ or vmx/); core code never names a vendor. */
+#ifndef KEEL_HV_VIRT_H
+#define KEEL_HV_VIRT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "keel/hypercall.h"
+#include "loader.h"
+#include "range.h"
+
+/* What the backend needs to know about memory. */
+struct hv_memory {
+	struct range hv;         /* keel-hv's own memory, 2 MiB aligned */
+	uint64_t map_end;        /* identity-map [0, map_end) for the session */
+	uint64_t scratch_pa;     /* a 4 KiB page that backs hv in the session */
+};
+
+struct virt_backend {
+	const char *name;
+	enum keel_backend id;
+	/* True when this CPU can run the backend; else *why says what it
+	 * lacks (not this vendor, disabled in firmware, no nested paging). */
+	bool (*probe)(const char **why);
+	/* Switches virtualization on, builds the nested page tables and runs
+	 * the root session from e; handles its exits forever. */
+	void (*run_root)(const struct linux_entry *e,
+			 const struct hv_memory *mem) __attribute__((noreturn));
+};
+
+extern const struct virt_backend svm_backend;
+
+#endif
