@@ -13,6 +13,7 @@ enum keel_exit {
 	KEEL_EUSAGE = 2,    /* wrong command line */
 	KEEL_EPACK = 3,     /* the pack is malformed, damaged or over a limit */
 	KEEL_ETRUST = 4,    /* signature invalid, or signer not trusted */
+	KEEL_ENOHV = 5,     /* keel hv: keel-hv is not running on this machine */
 };
 
 #define KEEL_ERROR_MAX 1024

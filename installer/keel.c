@@ -18,6 +18,7 @@ struct command {
 static const struct command commands[] = {
 	{ "verify", cmd_verify, N_("check a pack's signature, signer and contents") },
 	{ "info", cmd_info, N_("show what a signed pack holds") },
+	{ "hv", cmd_hv, N_("ask the running keel hypervisor: info, log, stats") },
 };
 
 static void usage(FILE *to)

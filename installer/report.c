@@ -9,7 +9,7 @@
 #include "report.h"
 
 /* Values start in this column, after the longest label and a space. */
-enum { LABEL_COLUMN = 16 };
+enum { PACK_LABEL_COLUMN = 16 };
 
 struct json_object *report_signer_json(const struct keel_signer *s)
 {
@@ -32,7 +32,7 @@ void report_print_json(struct json_object *obj)
 
 /* Labels are translated and may hold multi-byte UTF-8 letters, so pad by
  * characters, not bytes, to keep the values of every line in one column. */
-static void print_label(const char *label)
+void report_print_label(const char *label, size_t column)
 {
 	size_t width = 0;
 	const char *p;
@@ -43,14 +43,14 @@ static void print_label(const char *label)
 	fputs(label, stdout);
 	do
 		putchar(' ');
-	while (++width < LABEL_COLUMN);
+	while (++width < column);
 }
 
 static void field(const char *label, const char *value)
 {
 	if (!value)
 		return;
-	print_label(label);
+	report_print_label(label, PACK_LABEL_COLUMN);
 	printf("%s\n", value);
 }
 
@@ -61,7 +61,7 @@ static void print_list(const char *label, char **items, size_t n,
 
 	if (n == 0)
 		return;
-	print_label(label);
+	report_print_label(label, PACK_LABEL_COLUMN);
 	for (i = 0; i < n; i++)
 		printf("%s%s", i ? separator : "", items[i]);
 	printf("\n");

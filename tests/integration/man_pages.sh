@@ -30,7 +30,7 @@ documented() {
 	[ -z "$missing" ] || diag "$1 lacks:$missing"
 	[ -z "$missing" ]
 }
-for cmd in verify info; do
+for cmd in verify info hv; do
 	"$KEEL" $cmd --help >"$TMP/help" 2>&1
 	documented keel.8 "$TMP/help"
 	ok $? "keel.8 documents every option of keel $cmd"
