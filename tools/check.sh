@@ -39,6 +39,10 @@ check_in() {  # check_in BUILD-DIR [make args]: make check, then show the log
 }
 
 # 1. gcc, warnings are errors.
+# One download of the Debian kernel for the end-to-end tests of every
+# build below (gcc, distcheck, sanitizers), kept inside the clone.
+export KEEL_E2E_CACHE=${KEEL_E2E_CACHE:-$top/_cache/e2e}
+
 stage "build (gcc -Werror)" env CC=gcc CFLAGS="-O2 -g -Werror" \
 	tools/setup.sh _build
 stage "make check (gcc)" check_in _build

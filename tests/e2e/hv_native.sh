@@ -1,0 +1,46 @@
+#!/bin/sh
+# hv_native.sh: on an AMD CPU without SVM keel-hv says why on the serial
+# line and boots the same root session natively; it reaches userspace.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/e2e/lib.sh"
+
+e2e_need_tools
+e2e_need_hv
+e2e_kernel
+e2e_hv_range
+e2e_static "$TMP/cpuid_sig" "$top_srcdir/tests/e2e/cpuid_sig.c"
+
+e2e_hv_body_head >"$TMP/body"
+cat >>"$TMP/body" <<'EOF2'
+step sig cpuid_sig
+step info keel hv info
+step dump hv_dump
+step nostring no_strings
+step nopages same_pages
+EOF2
+e2e_initrd "$TMP/initrd.img" "$TMP/body" keel \
+	"$TMP/cpuid_sig=/bin/cpuid_sig" "$TMP/hv.bin=/hv.bin" ||
+	{ echo "Bail out! cannot build the initramfs"; exit 1; }
+e2e_tree "$TMP/fast" hv "$VMLINUZ" "$TMP/initrd.img" "$E2E_KCMD iomem=relaxed" &&
+	e2e_fast "$TMP/fast" || { echo "Bail out! cannot make the GRUB image"; exit 1; }
+
+run_qemu "$TMP/native.log" "$CPU_NATIVE" $E2E_BOOT
+L="$TMP/native.log"
+ok_boot "$L" "without SVM the root session reaches userspace and powers off"
+ok_log "$L" "keel-hv .* starting" "keel-hv started"
+ok_log "$L" "booting the root session natively, without virtualization: .*(SVM|AMD-V)" \
+	"keel-hv logs why it boots natively"
+grep 'natively' "$L" | sed 's/^/# /'
+! grep -q "starting the root session under" "$L"
+ok $? "keel-hv did not try VMRUN"
+ok_step "$L" sig 1 "CPUID 0x40000000 is not keel-hv's" 'signature'
+ok_step "$L" info 5 "keel hv info says keel-hv is not running" 'not running'
+# The control for hv_svm.sh's isolation checks: natively nothing hides
+# keel-hv's memory, so the same checks must find its image there.
+ok_step "$L" dump 0 "natively the hypervisor range reads through /dev/mem"
+ok_step "$L" nostring '!0' "control: the isolation check finds keel-hv's log text natively" \
+	'^[1-9]'
+ok_step "$L" nopages '!0' "control: the isolation check finds keel-hv's image natively" \
+	'^[1-9][0-9]* of [0-9]* image pages'
+
+done_testing

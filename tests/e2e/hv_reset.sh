@@ -1,0 +1,33 @@
+#!/bin/sh
+# hv_reset.sh: a root kernel that triple-faults at its first instruction
+# makes keel-hv log the shutdown and reset the machine: no hang.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/e2e/lib.sh"
+
+e2e_need_tools
+e2e_need_hv
+e2e_kernel
+
+# ud2 at the 32-bit entry point: the kernel has no IDT yet, so the #UD
+# becomes a double and then a triple fault.
+e2e_break_kernel "$VMLINUZ" "$TMP/vmlinuz.broken" ||
+	{ echo "Bail out! cannot break the kernel"; exit 1; }
+: >"$TMP/body"
+e2e_initrd "$TMP/initrd.img" "$TMP/body" ||
+	{ echo "Bail out! cannot build the initramfs"; exit 1; }
+e2e_tree "$TMP/fast" hv "$TMP/vmlinuz.broken" "$TMP/initrd.img" "$E2E_KCMD" &&
+	e2e_fast "$TMP/fast" || { echo "Bail out! cannot make the GRUB image"; exit 1; }
+
+run_qemu "$TMP/reset.log" "$CPU_SVM" $E2E_BOOT
+L="$TMP/reset.log"
+[ "$qemu_rc" -ne 124 ] && [ "$qemu_rc" -ne 137 ]
+ok $? "QEMU ended by itself, no hang (${qemu_secs}s, exit $qemu_rc)"
+ok_log "$L" "starting the root session under" "keel-hv started the root session under SVM"
+ok_log "$L" "root session triple fault" "keel-hv logs the root session's triple fault"
+grep -A3 'triple fault' "$L" | sed 's/^/# /'
+! grep -q '^KEEL-E2E-USERSPACE' "$L"
+ok $? "the broken kernel never reached userspace"
+! grep -q 'keel-hv: panic' "$L"
+ok $? "keel-hv reset without a panic"
+
+done_testing
