@@ -43,4 +43,12 @@ ok_step "$L" nostring '!0' "control: the isolation check finds keel-hv's log tex
 ok_step "$L" nopages '!0' "control: the isolation check finds keel-hv's image natively" \
 	'^[1-9][0-9]* of [0-9]* image pages'
 
+# AMD-V without nested paging is not enough: the same boot, natively.
+run_qemu "$TMP/nonpt.log" "EPYC,+svm,-npt" $E2E_BOOT
+L="$TMP/nonpt.log"
+ok_boot "$L" "with SVM but without NPT the root session reaches userspace"
+ok_log "$L" "booting the root session natively, without virtualization: .*nested paging" \
+	"keel-hv logs that nested paging is missing"
+ok_step "$L" info 5 "without NPT keel hv info says keel-hv is not running" 'not running'
+
 done_testing

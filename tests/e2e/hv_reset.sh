@@ -1,6 +1,6 @@
 #!/bin/sh
-# hv_reset.sh: a root kernel that triple-faults at its first instruction
-# makes keel-hv log the shutdown and reset the machine: no hang.
+# hv_reset.sh: a root kernel that triple-faults at its first instruction,
+# a missing or a malformed kernel module: keel-hv says so and resets.
 . "$top_srcdir/tests/lib.sh"
 . "$top_srcdir/tests/e2e/lib.sh"
 
@@ -29,5 +29,23 @@ grep -A3 'triple fault' "$L" | sed 's/^/# /'
 ok $? "the broken kernel never reached userspace"
 ! grep -q 'keel-hv: panic' "$L"
 ok $? "keel-hv reset without a panic"
+
+# A boot entry without modules, and one whose kernel module is the initrd:
+# a clear panic on the serial line, then a reset (QEMU ends by itself).
+panics() {  # panics NAME PATTERN DESC
+	run_qemu "$TMP/$1.log" "$CPU_SVM" $E2E_BOOT
+	[ "$qemu_rc" -ne 124 ] && [ "$qemu_rc" -ne 137 ] &&
+		grep -q '^keel-hv: panic: cannot boot the root session' "$TMP/$1.log"
+	ok $? "$3: keel-hv panics and resets (${qemu_secs}s, exit $qemu_rc)"
+	ok_log "$TMP/$1.log" "$2" "$3: the panic says why"
+	grep 'panic' "$TMP/$1.log" | sed 's/^/# /'
+}
+cfg="$TMP/fast/boot/grub/grub.cfg"
+sed -i '/module2/d' "$cfg" && e2e_fast "$TMP/fast" ||
+	{ echo "Bail out! cannot make the GRUB image"; exit 1; }
+panics nomod "no kernel module" "no module2 line"
+e2e_tree "$TMP/fast" hv "$TMP/initrd.img" "$TMP/initrd.img" "$E2E_KCMD" &&
+	e2e_fast "$TMP/fast" || { echo "Bail out! cannot make the GRUB image"; exit 1; }
+panics badmod "not a Linux bzImage" "an initrd as the kernel module"
 
 done_testing
