@@ -1,6 +1,7 @@
 #!/bin/bash
 # tools/demo.sh: the main job for a newcomer: build keel, make a test-signed
-# service pack from manifests/, then verify it and show what it holds.
+# service pack from manifests/, verify it and show what it holds, then boot
+# keel-hv under QEMU with Debian's kernel and show its root session.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,3 +48,6 @@ if "$build/keel" verify --root "$target" "$demo/tampered.ksp"; then
 else
 	echo "(refused with exit code $?, as it must be)"
 fi
+
+step "keel-hv boots Debian's kernel as the root session (QEMU, AMD-V under TCG)"
+"$top/tools/demo_boot.sh" "$build"
