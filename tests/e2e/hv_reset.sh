@@ -48,4 +48,14 @@ e2e_tree "$TMP/fast" hv "$TMP/initrd.img" "$TMP/initrd.img" "$E2E_KCMD" &&
 	e2e_fast "$TMP/fast" || { echo "Bail out! cannot make the GRUB image"; exit 1; }
 panics badmod "not a Linux bzImage" "an initrd as the kernel module"
 
+# serial=PORT,BAUD on keel-hv's own line moves its log to that UART: COM2.
+e2e_tree "$TMP/fast" hv "$TMP/initrd.img" "$TMP/initrd.img" "$E2E_KCMD" \
+	"serial=0x2f8,9600" &&
+	e2e_fast "$TMP/fast" || { echo "Bail out! cannot make the GRUB image"; exit 1; }
+run_qemu "$TMP/com1.log" "$CPU_SVM" $E2E_BOOT -serial "file:$TMP/com2.log"
+grep -q 'keel-hv: panic: .*not a Linux bzImage' "$TMP/com2.log"
+ok $? "serial=0x2f8,9600: keel-hv's log and panic go to COM2"
+! grep -q 'keel-hv: panic' "$TMP/com1.log"
+ok $? "serial=0x2f8,9600: nothing of the panic on COM1"
+
 done_testing

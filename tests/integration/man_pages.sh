@@ -5,7 +5,7 @@
 command -v groff >/dev/null || skip_all "groff missing (Debian package groff-base)"
 doc=$top_srcdir/doc
 
-for page in keel.8 keel-pack.1 keel-ksp.5; do
+for page in keel.8 keel-hv.8 keel-pack.1 keel-ksp.5; do
 	groff -ww -z -t -man "$doc/$page" 2>"$TMP/groff.err"
 	[ $? -eq 0 ] && [ ! -s "$TMP/groff.err" ]
 	ok $? "groff -ww renders $page without warnings"
@@ -43,6 +43,17 @@ ok $? "keel.8 documents keel's global options"
 "$KEEL_PACK" --help >"$TMP/help" 2>&1
 documented keel-pack.1 "$TMP/help"
 ok $? "keel-pack.1 documents every option of keel-pack"
+
+# Every word of keel-hv's own command line (payload/core/options.c).
+words=$(sed -n 's/.*\(word_is\|starts_with\)(w, n, "\([a-z]*\)=*").*/\2/p' \
+	"$top_srcdir/payload/core/options.c")
+missing=
+for w in $words; do
+	grep -q "^\.BI* $w" "$doc/keel-hv.8" || missing="$missing $w"
+done
+[ -n "$words" ] && [ -z "$missing" ]
+ok $? "keel-hv.8 documents keel-hv's options: $(echo $words)"
+[ -z "$missing" ] || diag "missing:$missing"
 
 # Every exit code in installer/error.h has an entry in EXIT STATUS.
 codes=$(sed -n 's/.*KEEL_E[A-Z]* = \([0-9]*\),.*/\1/p' "$top_srcdir/installer/error.h")
