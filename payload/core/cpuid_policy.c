@@ -10,6 +10,8 @@
 #define LEAF1_ECX_HYPERVISOR (1u << 31)
 #define EXT1_ECX_SVM (1u << 2)
 #define LEAF_SVM_FEATURES 0x8000000au
+#define LEAF_RAS 0x80000007u
+#define RAS_EBX_SCALABLE_MCA (1u << 3)
 #define HV_LEAF_FIRST 0x40000000u
 #define HV_LEAF_LAST 0x400000ffu
 
@@ -54,6 +56,12 @@ void cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 		break;
 	case LEAF_SVM_FEATURES:
 		zero(r);
+		break;
+	case LEAF_RAS:
+		/* Scalable MCA banks (MSRs 0xc0002000...) lie outside the MSR
+		 * permission map, so every access would exit and fault; the
+		 * legacy banks at 0x400 pass straight through. */
+		r->ebx &= ~RAS_EBX_SCALABLE_MCA;
 		break;
 	default:
 		break;

@@ -248,10 +248,11 @@ int linux_load(const struct boot_info *bi, struct e820_map *map,
 	uint64_t page2;
 
 	memset(&p, 0, sizeof(p));
-	/* The hypervisor is hidden from the root session; carving it again
-	 * when the caller already did changes nothing. */
+	/* The hypervisor is hidden from the root session: reserved here, the
+	 * only place that carves it, and busy for every placement below. */
 	if (e820_carve(map, hv, E820_RESERVED) != 0)
-		return fail(why, "the memory map is full");
+		return fail(why, "the memory map is full (reserving the "
+			    "hypervisor's memory)");
 	if (plan_load(bi, map, hv, extra, &p, why) != 0)
 		return -1;
 	memcpy(phys_ptr(p.kernel.start, p.bz.pm_len), p.bz.pm, p.bz.pm_len);

@@ -22,9 +22,9 @@ struct linux_entry {
 };
 
 /* From bi->mods[0] (kernel; its string is the kernel command line, extra
- * appended) and bi->mods[1] (initrd, optional): places everything in RAM of
- * map outside hv and the MBI, marks the boot area reserved in map, fills
- * boot_params with the final map. -1 with *why when something is missing,
+ * appended) and bi->mods[1] (initrd, optional): marks hv reserved in map,
+ * places everything in RAM of map outside hv and the MBI, marks the boot
+ * area reserved in map, fills boot_params with the final map. -1 with *why when something is missing,
  * malformed or does not fit. */
 int linux_load(const struct boot_info *bi, struct e820_map *map,
 	       struct range hv, const char *extra, struct linux_entry *out,

@@ -1,5 +1,5 @@
 /* main.c: keel-hv from GRUB's hand-over to the root session: read the
- * Multiboot2 information, reserve our memory, load Linux, pick a backend. */
+ * Multiboot2 information, load Linux around our memory, pick a backend. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,9 +21,10 @@
 #include "x86.h"
 
 #define GIB (1ull << 30)
-/* With 1 GiB pages the nested tables cover this much physical address
- * space for a few pages; 64-bit PCI windows sit far above the RAM. */
-#define NPT_SPAN_GIB_PAGES (1ull << 40)
+/* With 1 GiB pages the nested tables cover the whole physical address
+ * space for at most 513 pages (2 MiB): firmware may put 64-bit PCI windows
+ * anywhere up to it. Four-level nested paging ends at 256 TiB. */
+#define NPT_SPAN_GIB_PAGES (1ull << 48)
 
 /* The root kernel always gets this; SMP comes in a later issue, and the
  * other CPUs must stay where the firmware parked them. */
@@ -68,14 +69,6 @@ static void log_map(const struct e820_map *map)
 			   map->e[i].type);
 }
 
-static int has_gib_pages(void)
-{
-	uint32_t a, b, c, d;
-
-	cpuid_count(0x80000001, 0, &a, &b, &c, &d);
-	return (d >> 26) & 1;
-}
-
 /* Without 1 GiB pages every GiB costs a table page: map only up to the
  * end of what the session can use as memory (RAM, ACPI, NVS), not up to
  * firmware reservations far above it (QEMU reserves 1012-1024 GiB). */
@@ -100,12 +93,12 @@ static uint64_t session_map_end(const struct e820_map *map)
 	uint32_t a, b, c, d;
 	uint64_t phys_span;
 
-	if (!has_gib_pages())
+	if (!cpu_has_gib_pages())
 		end = e820_end_usable(map);
 	if (end < 4 * GIB)
 		end = 4 * GIB;
 	end = (end + GIB - 1) & ~(GIB - 1);
-	if (!has_gib_pages())
+	if (!cpu_has_gib_pages())
 		return end;
 	cpuid_count(0x80000008, 0, &a, &b, &c, &d);
 	phys_span = 1ull << (a & 0xff);
@@ -170,9 +163,7 @@ void keel_main(uint32_t magic, uint32_t mbi_pa)
 		   "session\n", (unsigned long long)mem.hv.start,
 		   (unsigned long long)mem.hv.end);
 	build_map(&bi, &map);
-	if (e820_carve(&map, mem.hv, E820_RESERVED) != 0)
-		panic("cannot reserve the hypervisor's memory: the memory map "
-		      "is full");
+	/* linux_load reserves mem.hv in the map and places nothing there. */
 	if (linux_load(&bi, &map, mem.hv, ROOT_EXTRA_ARGS, &entry, &why) != 0)
 		panic("cannot boot the root session: %s", why);
 	log_printf("root kernel at %08llx-%08llx, initrd %08llx-%08llx, "

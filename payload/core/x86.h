@@ -3,6 +3,7 @@
 #ifndef KEEL_HV_X86_H
 #define KEEL_HV_X86_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MSR_EFER 0xc0000080u
@@ -21,6 +22,32 @@ static inline uint8_t inb(uint16_t port)
 	uint8_t v;
 
 	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 
@@ -43,6 +70,17 @@ static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a,
 {
 	__asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
 			 : "a"(leaf), "c"(sub));
+}
+
+#define CPUID_EXT1_EDX_GIB_PAGES (1u << 26)
+
+/* 1 GiB pages (CPUID 0x80000001 EDX, Page1GB), in the nested tables too. */
+static inline bool cpu_has_gib_pages(void)
+{
+	uint32_t a, b, c, d;
+
+	cpuid_count(0x80000001u, 0, &a, &b, &c, &d);
+	return (d & CPUID_EXT1_EDX_GIB_PAGES) != 0;
 }
 
 static inline uint64_t rdtsc(void)

@@ -17,11 +17,6 @@
 #define INSN_LEN_2 2              /* CPUID, RDMSR, WRMSR: 0f xx */
 #define INT_SHADOW (1ull << 0)
 
-#define EFER_SCE (1ull << 0)
-#define EFER_FFXSR (1ull << 14)
-#define EFER_TCE (1ull << 15)
-#define EFER_AIBRSE (1ull << 21)
-
 #define LEAF1_ECX_XSAVE (1u << 26)
 #define LEAF1_ECX_OSXSAVE (1u << 27)
 #define LEAF7_ECX_PKU (1u << 3)
@@ -115,19 +110,33 @@ static void gate(struct vmcb *v, struct svm_gprs *g)
 	g->rdi = r.rdi;
 }
 
-/* An IN of the wrong width reads all-ones, as from a port nobody decodes. */
-static void bad_in(struct vmcb *v, uint64_t info)
+/* Any other access to the gate's ports is the hardware's: a device may
+ * decode them. keel-hv does it for the session, as the session asked. */
+static void forward_io(struct vmcb *v, uint64_t info)
 {
-	if (info & SVM_IOIO_SZ8)
-		v->save.rax |= 0xff;
-	else if (info & SVM_IOIO_SZ16)
-		v->save.rax |= 0xffff;
-	else
-		v->save.rax = 0xffffffffu;
+	uint16_t port = (uint16_t)SVM_IOIO_PORT(info);
+	uint64_t rax = v->save.rax;
+
+	if (info & SVM_IOIO_IN) {
+		if (info & SVM_IOIO_SZ8)
+			v->save.rax = (rax & ~0xffull) | inb(port);
+		else if (info & SVM_IOIO_SZ16)
+			v->save.rax = (rax & ~0xffffull) | inw(port);
+		else
+			v->save.rax = inl(port);
+	} else if (info & SVM_IOIO_SZ8) {
+		outb(port, (uint8_t)rax);
+	} else if (info & SVM_IOIO_SZ16) {
+		outw(port, (uint16_t)rax);
+	} else {
+		outl(port, (uint32_t)rax);
+	}
 }
 
-/* Only the gate's ports are intercepted; the one valid access is a
- * 32-bit OUT to gate_port itself. EXITINFO2 holds the next RIP. */
+/* Only the gate's ports are intercepted; the one hypercall is a 32-bit
+ * OUT to gate_port itself. String I/O there would need the session's
+ * memory through its page tables: it gets #GP instead (no driver uses
+ * it on a port keel-hv claimed). EXITINFO2 holds the next RIP. */
 static void exit_ioio(struct vmcb *v, struct svm_gprs *g)
 {
 	uint64_t info = v->ctl.exitinfo1;
@@ -139,58 +148,13 @@ static void exit_ioio(struct vmcb *v, struct svm_gprs *g)
 		gate(v, g);
 	} else {
 		stats_count(KEEL_EXIT_GATE_BAD);
-		if ((info & SVM_IOIO_IN) && !(info & SVM_IOIO_STR))
-			bad_in(v, info);
+		if (info & SVM_IOIO_STR) {
+			inject(v, VEC_GP, true, 0);
+			return;
+		}
+		forward_io(v, info);
 	}
 	skip_to(v, v->ctl.exitinfo2);
-}
-
-/* The EFER bits this CPU implements that a session may set. */
-static uint64_t efer_writable(void)
-{
-	static uint64_t mask;
-	uint32_t a, b, c, d;
-
-	if (mask)
-		return mask;
-	mask = EFER_SCE | EFER_SVME;
-	cpuid_count(0x80000001u, 0, &a, &b, &c, &d);
-	if (d & (1u << 29))
-		mask |= EFER_LME | EFER_LMA;
-	if (d & (1u << 20))
-		mask |= EFER_NXE;
-	if (d & (1u << 25))
-		mask |= EFER_FFXSR;
-	if (c & (1u << 17))
-		mask |= EFER_TCE;
-	cpuid_count(0x80000000u, 0, &a, &b, &c, &d);
-	if (a >= 0x80000021u) {
-		cpuid_count(0x80000021u, 0, &a, &b, &c, &d);
-		if (a & (1u << 8))
-			mask |= EFER_AIBRSE;
-	}
-	return mask;
-}
-
-/* 0 and *val, or -1 for #GP. The session sees SVME clear; VM_CR and
- * VM_HSAVE_PA do not exist for it, as on a CPU without SVM. */
-static int msr_read(const struct vmcb *v, uint32_t msr, uint64_t *val)
-{
-	if (msr != MSR_EFER)
-		return -1;
-	*val = v->save.efer & ~EFER_SVME;
-	return 0;
-}
-
-/* SVME stays set whatever the session writes (VMRUN requires it); LMA
- * is the CPU's to change. */
-static int msr_write(struct vmcb *v, uint32_t msr, uint64_t val)
-{
-	if (msr != MSR_EFER || (val & ~efer_writable()))
-		return -1;
-	v->save.efer = (val & ~(EFER_LMA | EFER_SVME)) |
-		       (v->save.efer & EFER_LMA) | EFER_SVME;
-	return 0;
 }
 
 /* Intercepted: the MSRs the MSRPM marks and every MSR outside its
@@ -204,13 +168,13 @@ static void exit_msr(struct vmcb *v, struct svm_gprs *g)
 	if (v->ctl.exitinfo1 & 1) {
 		stats_count(KEEL_EXIT_MSR_WRITE);
 		val = (uint32_t)v->save.rax | (uint64_t)(uint32_t)g->rdx << 32;
-		if (msr_write(v, msr, val) != 0) {
+		if (svm_msr_write(v, msr, val) != 0) {
 			inject(v, VEC_GP, true, 0);
 			return;
 		}
 	} else {
 		stats_count(KEEL_EXIT_MSR_READ);
-		if (msr_read(v, msr, &val) != 0) {
+		if (svm_msr_read(v, msr, &val) != 0) {
 			inject(v, VEC_GP, true, 0);
 			return;
 		}

@@ -14,7 +14,6 @@
 #include "x86.h"
 
 #define EXT1_ECX_SVM (1u << 2)
-#define EXT1_EDX_GIB_PAGES (1u << 26)
 #define SVM_EDX_NP (1u << 0)
 
 static bool svm_probe(const char **why)
@@ -43,14 +42,6 @@ static bool svm_probe(const char **why)
 	return true;
 }
 
-static bool has_gib_pages(void)
-{
-	uint32_t a, b, c, d;
-
-	cpuid_count(0x80000001u, 0, &a, &b, &c, &d);
-	return (d & EXT1_EDX_GIB_PAGES) != 0;
-}
-
 static void *npt_page(void *ctx)
 {
 	(void)ctx;
@@ -60,7 +51,7 @@ static void *npt_page(void *ctx)
 static uint64_t build_npt(const struct hv_memory *mem)
 {
 	struct npt_layout l = { mem->hv, mem->map_end, mem->scratch_pa,
-				has_gib_pages() };
+				cpu_has_gib_pages() };
 	uint64_t root = 0;
 	size_t pages = 0;
 	const char *why = "";

@@ -48,6 +48,12 @@ _Static_assert(sizeof(struct svm_gprs) == GPR_SIZE, "size");
  * (vmrun.S); g holds the guest's registers before and after. */
 void svm_vmrun(struct svm_gprs *g, uint64_t vmcb_pa);
 
+/* Marks in the MSR permission map the MSRs keel-hv handles (msr.c). */
+void svm_msr_intercepts(uint8_t *msrpm);
+/* An intercepted RDMSR/WRMSR of the session: 0, or -1 for #GP. */
+int svm_msr_read(const struct vmcb *v, uint32_t msr, uint64_t *val);
+int svm_msr_write(struct vmcb *v, uint32_t msr, uint64_t val);
+
 /* Handles the exit the VMCB reports, counts it, and returns when the
  * guest may run again (exit.c). */
 void svm_handle_exit(struct vmcb *vmcb, struct svm_gprs *g);

@@ -65,20 +65,6 @@ static void setup_registers(struct vmcb_save *s, const struct linux_entry *e)
 	s->g_pat = PAT_RESET;
 }
 
-/* Bits 2n (read) and 2n+1 (write) of MSR n in its 2 KiB block. */
-static void msrpm_intercept(uint8_t *msrpm, uint32_t msr)
-{
-	uint32_t bit;
-
-	if (msr <= 0x1fffu)
-		bit = msr * 2;
-	else if (msr >= 0xc0000000u && msr <= 0xc0001fffu)
-		bit = (0x2000u + (msr - 0xc0000000u)) * 2;
-	else
-		bit = (0x4000u + (msr - 0xc0010000u)) * 2;
-	msrpm[bit / 8] |= (uint8_t)(3u << (bit % 8));
-}
-
 /* A 32-bit access checks the bits of all 4 ports it touches, so the gate
  * port and the 3 above it are ours; the map has room past 0xffff. */
 static void iopm_intercept_gate(uint8_t *iopm, uint16_t port)
@@ -111,12 +97,7 @@ void vmcb_setup_root(struct vmcb *vmcb, const struct linux_entry *e,
 		     uint16_t gate_port)
 {
 	iopm_intercept_gate(iopm, gate_port);
-	/* EFER: the session must not see or clear SVME. VM_CR and
-	 * VM_HSAVE_PA: a session writing them could disable SVM or make the
-	 * next VMRUN save our state into its own memory. */
-	msrpm_intercept(msrpm, MSR_EFER);
-	msrpm_intercept(msrpm, MSR_VM_CR);
-	msrpm_intercept(msrpm, MSR_VM_HSAVE_PA);
+	svm_msr_intercepts(msrpm);
 	setup_control(&vmcb->ctl, ncr3, iopm, msrpm);
 	setup_segments(&vmcb->save, e);
 	setup_registers(&vmcb->save, e);

@@ -95,6 +95,12 @@ static void test_feature_bits(void)
 	r = all_ones();
 	cpuid_policy(0x8000000au, 0, &r);
 	ok(!r.eax && !r.ebx && !r.ecx && !r.edx, "0x8000000A zeroed");
+
+	r = all_ones();
+	cpuid_policy(0x80000007u, 0, &r);
+	is_int(r.ebx, ~(1u << 3), "0x80000007: scalable MCA hidden, rest kept");
+	ok(r.eax == 0xffffffffu && r.ecx == 0xffffffffu && r.edx == 0xffffffffu,
+	   "0x80000007: EAX, ECX, EDX kept");
 }
 
 static void test_passthrough(void)
