@@ -282,7 +282,7 @@ static void stats_done(struct json_object *exits, uint64_t total,
 	struct json_object *o;
 
 	if (!exits) {
-		printf("  %-16s %20" PRIu64 "\n", "total", total);
+		printf("  %-16s %20" PRIu64 "\n", _("total"), total);
 		return;
 	}
 	o = json_object_new_object();

@@ -1,7 +1,6 @@
 #!/bin/sh
-# tools/demo_boot.sh BUILD-DIR: the demo's last act: GRUB loads keel-hv with
-# Debian's kernel and a busybox initrd under QEMU (AMD-V emulated by TCG);
-# the root session runs `keel hv info` and `keel hv stats` on top of it.
+# tools/demo_boot.sh BUILD-DIR: the demo's last act: in QEMU (TCG AMD-V), GRUB
+# loads keel-hv, Debian's kernel and a busybox root running keel hv info, stats.
 set -u
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 top_builddir=$1

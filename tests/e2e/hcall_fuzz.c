@@ -61,13 +61,11 @@ static int32_t status(const struct regs *r)
 static const char *judge(uint32_t n_exits, const struct regs *in,
 			 const struct regs *out)
 {
-	uint64_t nr = in->rax;
+	uint32_t nr = (uint32_t)in->rax;   /* the gate decodes EAX only */
 	int32_t st = status(out);
 
 	if (st != 0 && st != KEEL_HC_ENOSYS && st != KEEL_HC_EINVAL)
 		return "unknown status";
-	if (nr >> 32)   /* the number is EAX; other bits may or may not count */
-		return NULL;
 	if (nr >= KEEL_HC_COUNT && st != KEEL_HC_ENOSYS)
 		return "unknown call not ENOSYS";
 	if (nr == KEEL_HC_VERSION && (st != 0 || out->rbx != KEEL_HC_ABI))

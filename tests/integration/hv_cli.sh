@@ -86,7 +86,9 @@ if [ "$(id -u)" -eq 0 ] && command -v ldd >/dev/null &&
 		mkdir -p "$TMP/root${lib%/*}"
 		cp -L "$lib" "$TMP/root$lib"
 	done
-	env -i "$(command -v chroot)" "$TMP/root" /keel hv info >"$TMP/out" 2>"$TMP/err"
+	# No /proc in that root: a sanitizer build's leak checker cannot run.
+	env -i ASAN_OPTIONS=detect_leaks=0 "$(command -v chroot)" "$TMP/root" \
+		/keel hv info >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	[ $rc -eq 5 ] && grep -Eq "$nohv" "$TMP/err"
 	ok $? "keel hv info in a root holding only keel and its libraries"

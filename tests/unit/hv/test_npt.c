@@ -124,9 +124,14 @@ static void test_page_sizes(void)
 	struct pool p = { .limit = MAX_PAGES };
 	uint64_t root, hpa, size;
 	size_t pages;
-	const char *why;
+	const char *why = NULL;
 
-	npt_build(&l, pool_alloc, &p, &root, &pages, &why);
+	if (!is_int(npt_build(&l, pool_alloc, &p, &root, &pages, &why), 0,
+		    "page sizes: build with 1 GiB pages")) {
+		diag("%s", why ? why : "(no reason)");
+		pool_free(&p);
+		return;
+	}
 	ok(npt_translate(root, 3 * GIB + 5, &hpa, &size) == 0 && size == GIB,
 	   "1 GiB page away from hv");
 	ok(npt_translate(root, 16 * MIB, &hpa, &size) == 0 &&
@@ -136,7 +141,12 @@ static void test_page_sizes(void)
 	pool_free(&p);
 
 	l.gib_pages = false;
-	npt_build(&l, pool_alloc, &p, &root, &pages, &why);
+	if (!is_int(npt_build(&l, pool_alloc, &p, &root, &pages, &why), 0,
+		    "page sizes: build without 1 GiB pages")) {
+		diag("%s", why ? why : "(no reason)");
+		pool_free(&p);
+		return;
+	}
 	ok(npt_translate(root, 3 * GIB + 5, &hpa, &size) == 0 &&
 	   size == 2 * MIB && hpa == 3 * GIB + 5, "2 MiB pages without "
 	   "1 GiB support");
