@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
 #include "bzimage.h"
 #include "kstring.h"
 
@@ -48,32 +49,10 @@
 #define VERSION_ACPI_RSDP 0x020e /* acpi_rsdp_addr is read from 2.14 on */
 #define SECTOR 512
 
-static uint32_t rd(const uint8_t *p, int bytes)
+/* The jump at 0x200 skips the setup header: its offset gives its end. */
+static size_t setup_header_end(const uint8_t *img)
 {
-	uint32_t v = 0;
-
-	while (bytes--)
-		v = v << 8 | p[bytes];
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd(p, 4) | (uint64_t)rd(p + 4, 4) << 32;
-}
-
-static void wr(uint8_t *p, uint64_t v, int bytes)
-{
-	int i;
-
-	for (i = 0; i < bytes; i++, v >>= 8)
-		p[i] = (uint8_t)v;
-}
-
-static int fail(const char **why, const char *msg)
-{
-	*why = msg;
-	return -1;
+	return 0x202 + (size_t)img[HDR_JUMP + 1];
 }
 
 /* The signatures that say "this is a Linux kernel with a modern header". */
@@ -83,17 +62,16 @@ static int check_magic(const uint8_t *img, size_t len, const char **why)
 
 	if (len < HDR_INIT_SIZE_END)
 		return fail(why, "the kernel file is too short for a bzImage");
-	if (rd(img + HDR_BOOT_FLAG, 2) != BOOT_FLAG ||
-	    rd(img + HDR_MAGIC, 4) != HDRS_MAGIC)
+	if ((uint32_t)le_get(img + HDR_BOOT_FLAG, 2) != BOOT_FLAG ||
+	    (uint32_t)le_get(img + HDR_MAGIC, 4) != HDRS_MAGIC)
 		return fail(why, "the kernel module is not a Linux bzImage "
 			    "(no boot_flag/HdrS signature)");
-	if (rd(img + HDR_VERSION, 2) < BZ_MIN_VERSION)
+	if ((uint32_t)le_get(img + HDR_VERSION, 2) < BZ_MIN_VERSION)
 		return fail(why, "the kernel's boot protocol is older than "
 			    "2.12");
 	if (!(img[HDR_LOADFLAGS] & LOADED_HIGH))
 		return fail(why, "the kernel is a zImage, not a bzImage");
-	/* The jump at 0x200 skips the header: its offset gives its end. */
-	header_end = 0x202 + (size_t)img[HDR_JUMP + 1];
+	header_end = setup_header_end(img);
 	if (img[HDR_JUMP] != JMP_SHORT || header_end < HDR_INIT_SIZE_END ||
 	    header_end > HDR_HOLE_END || header_end > len)
 		return fail(why, "the kernel's setup header has an impossible "
@@ -108,7 +86,7 @@ static int find_pm(const uint8_t *img, size_t len, struct bzimage *bz,
 		   const char **why)
 {
 	unsigned sects = img[HDR_SETUP_SECTS];
-	uint64_t sys_bytes = (uint64_t)rd(img + HDR_SYSSIZE, 4) * 16;
+	uint64_t sys_bytes = (uint64_t)(uint32_t)le_get(img + HDR_SYSSIZE, 4) * 16;
 
 	if (sects == 0)
 		sects = 4;       /* boot.rst: 0 means 4, for old kernels */
@@ -135,15 +113,15 @@ int bzimage_parse(const void *image, size_t len, struct bzimage *bz,
 		return -1;
 	bz->image = img;
 	bz->len = len;
-	bz->version = (uint16_t)rd(img + HDR_VERSION, 2);
-	bz->header_end = 0x202 + (size_t)img[HDR_JUMP + 1];
-	bz->pref_address = rd64(img + HDR_PREF_ADDRESS);
-	bz->init_size = rd(img + HDR_INIT_SIZE, 4);
-	bz->kernel_alignment = rd(img + HDR_KERNEL_ALIGNMENT, 4);
+	bz->version = (uint16_t)le_get(img + HDR_VERSION, 2);
+	bz->header_end = setup_header_end(img);
+	bz->pref_address = le_get(img + HDR_PREF_ADDRESS, 8);
+	bz->init_size = (uint32_t)le_get(img + HDR_INIT_SIZE, 4);
+	bz->kernel_alignment = (uint32_t)le_get(img + HDR_KERNEL_ALIGNMENT, 4);
 	bz->relocatable = img[HDR_RELOCATABLE] != 0;
-	bz->xloadflags = (uint16_t)rd(img + HDR_XLOADFLAGS, 2);
-	bz->initrd_addr_max = rd(img + HDR_INITRD_ADDR_MAX, 4);
-	bz->cmdline_size = rd(img + HDR_CMDLINE_SIZE, 4);
+	bz->xloadflags = (uint16_t)le_get(img + HDR_XLOADFLAGS, 2);
+	bz->initrd_addr_max = (uint32_t)le_get(img + HDR_INITRD_ADDR_MAX, 4);
+	bz->cmdline_size = (uint32_t)le_get(img + HDR_CMDLINE_SIZE, 4);
 	if (bz->relocatable && (bz->kernel_alignment == 0 ||
 				(bz->kernel_alignment &
 				 (bz->kernel_alignment - 1))))
@@ -157,9 +135,9 @@ int bzimage_parse(const void *image, size_t len, struct bzimage *bz,
 static void put_split(uint8_t *zp, size_t lo, size_t hi, uint64_t v,
 		      bool high_ok)
 {
-	wr(zp + lo, v & 0xffffffffu, 4);
+	le_put(zp + lo, v & 0xffffffffu, 4);
 	if (high_ok)
-		wr(zp + hi, v >> 32, 4);
+		le_put(zp + hi, v >> 32, 4);
 }
 
 static void put_e820(uint8_t *zp, const struct e820_map *map)
@@ -171,9 +149,9 @@ static void put_e820(uint8_t *zp, const struct e820_map *map)
 	for (i = 0; i < n; i++) {
 		uint8_t *e = zp + BP_E820_TABLE + i * sizeof(struct e820_entry);
 
-		wr(e, map->e[i].addr, 8);
-		wr(e + 8, map->e[i].size, 8);
-		wr(e + 16, map->e[i].type, 4);
+		le_put(e, map->e[i].addr, 8);
+		le_put(e + 8, map->e[i].size, 8);
+		le_put(e + 16, map->e[i].type, 4);
 	}
 }
 
@@ -189,7 +167,7 @@ void bzimage_fill_boot_params(const struct bzimage *bz, void *zero_page,
 	memcpy(zp + HDR_START, bz->image + HDR_START,
 	       bz->header_end - HDR_START);
 	zp[HDR_TYPE_OF_LOADER] = BOOT_LOADER_UNDEFINED;
-	wr(zp + HDR_CODE32_START, a->kernel_pa, 4);
+	le_put(zp + HDR_CODE32_START, a->kernel_pa, 4);
 	put_split(zp, HDR_CMD_LINE_PTR, BP_EXT_CMD_LINE_PTR, a->cmdline_pa,
 		  high_ok);
 	if (a->initrd_len) {
@@ -200,5 +178,5 @@ void bzimage_fill_boot_params(const struct bzimage *bz, void *zero_page,
 	}
 	put_e820(zp, a->e820);
 	if (bz->version >= VERSION_ACPI_RSDP && a->rsdp_pa)
-		wr(zp + BP_ACPI_RSDP_ADDR, a->rsdp_pa, 8);
+		le_put(zp + BP_ACPI_RSDP_ADDR, a->rsdp_pa, 8);
 }

@@ -19,6 +19,8 @@
 /* When the PIT never answers: assume this, the clock is then only rough. */
 #define FALLBACK_KHZ 2000000u
 #define OUT2_POLLS 10000000u
+#define MIN_KHZ 100000u          /* 100 MHz */
+#define MAX_KHZ 10000000u        /* 10 GHz */
 
 static uint64_t tsc_start;
 static uint32_t tsc_khz = FALLBACK_KHZ;
@@ -48,7 +50,7 @@ static uint64_t measure_tsc(void)
 
 void clock_init(void)
 {
-	uint64_t ticks;
+	uint64_t ticks, khz;
 
 	tsc_start = rdtsc();
 	ticks = measure_tsc();
@@ -58,7 +60,16 @@ void clock_init(void)
 		return;
 	}
 	/* PIT_TICKS is not exactly CALIBRATE_MS: scale by the real time. */
-	tsc_khz = (uint32_t)(ticks * PIT_HZ / ((uint64_t)PIT_TICKS * 1000u));
+	khz = ticks * PIT_HZ / ((uint64_t)PIT_TICKS * 1000u);
+	/* A port 0x61 that reads OUT2 high at once (no PIT behind it) gives
+	 * a rate no x86 TSC has had: keep the rough assumption then. */
+	if (khz < MIN_KHZ || khz > MAX_KHZ) {
+		log_printf("the PIT gave an implausible TSC rate of %llu kHz; "
+			   "assuming %u kHz\n", (unsigned long long)khz,
+			   tsc_khz);
+		return;
+	}
+	tsc_khz = (uint32_t)khz;
 	log_printf("TSC runs at %u kHz\n", tsc_khz);
 }
 

@@ -5,10 +5,10 @@
 #include "cpuid_policy.h"
 #include "gate.h"
 #include "keel/hypercall.h"
+#include "x86.h"
 
 #define LEAF1_ECX_VMX (1u << 5)
 #define LEAF1_ECX_HYPERVISOR (1u << 31)
-#define EXT1_ECX_SVM (1u << 2)
 #define LEAF_SVM_FEATURES 0x8000000au
 #define LEAF_RAS 0x80000007u
 #define RAS_EBX_SCALABLE_MCA (1u << 3)
@@ -52,7 +52,7 @@ void cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 		r->ecx &= ~LEAF1_ECX_VMX;
 		break;
 	case 0x80000001u:
-		r->ecx &= ~EXT1_ECX_SVM;
+		r->ecx &= ~CPUID_EXT1_ECX_SVM;
 		break;
 	case LEAF_SVM_FEATURES:
 		zero(r);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
 #include "bzimage.h"
 #include "e820.h"
 #include "kstring.h"
@@ -48,12 +49,6 @@ struct plan {
 	size_t cmdline_len;
 	struct range kernel, initrd, boot;
 };
-
-static int fail(const char **why, const char *msg)
-{
-	*why = msg;
-	return -1;
-}
 
 static void add_busy(struct plan *p, struct range r)
 {

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bytes.h"
 #include "kstring.h"
 #include "mb2.h"
 
@@ -20,19 +21,6 @@
 #define MMAP_ENTRY_MIN 24      /* base_addr u64, length u64, type u32 */
 #define RSDP_V1_LEN 20
 
-/* Byte-wise little-endian reads: the MBI is only 8-byte aligned at tag
- * starts, and this keeps the compiler from assuming more. */
-static uint32_t rd32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
 /* A string field must end with a NUL inside its tag, or we would read
  * past it; returns the string or NULL. */
 static const char *tag_string(const uint8_t *s, size_t room)
@@ -43,12 +31,6 @@ static const char *tag_string(const uint8_t *s, size_t room)
 		if (s[i] == '\0')
 			return (const char *)s;
 	return NULL;
-}
-
-static int fail(const char **why, const char *msg)
-{
-	*why = msg;
-	return -1;
 }
 
 static int take_module(const uint8_t *tag, uint32_t size,
@@ -65,8 +47,8 @@ static int take_module(const uint8_t *tag, uint32_t size,
 	if (!s)
 		return fail(why, "a module's string is not terminated");
 	m = &bi->mods[bi->n_mods];
-	m->start = rd32(tag + 8);
-	m->end = rd32(tag + 12);
+	m->start = (uint32_t)le_get(tag + 8, 4);
+	m->end = (uint32_t)le_get(tag + 12, 4);
 	m->string = s;
 	if (m->end < m->start)
 		return fail(why, "a module ends before it starts");
@@ -83,7 +65,7 @@ static int take_mmap(const uint8_t *tag, uint32_t size, struct boot_info *bi,
 
 	if (size < MMAP_FIXED)
 		return fail(why, "the memory map tag is too short");
-	entry_size = rd32(tag + 8);
+	entry_size = (uint32_t)le_get(tag + 8, 4);
 	if (entry_size < MMAP_ENTRY_MIN)
 		return fail(why, "memory map entries are too small");
 	for (off = MMAP_FIXED; size - off >= entry_size; off += entry_size) {
@@ -93,9 +75,9 @@ static int take_mmap(const uint8_t *tag, uint32_t size, struct boot_info *bi,
 			return fail(why, "the memory map has more than 128 "
 				    "entries");
 		e = &bi->mmap[bi->n_mmap++];
-		e->addr = rd64(tag + off);
-		e->len = rd64(tag + off + 8);
-		e->type = rd32(tag + off + 16);
+		e->addr = le_get(tag + off, 8);
+		e->len = le_get(tag + off + 8, 8);
+		e->type = (uint32_t)le_get(tag + off + 16, 4);
 	}
 	return 0;
 }
@@ -146,7 +128,7 @@ int mb2_parse(const void *mbi, uint64_t mbi_pa, struct boot_info *bi,
 	bi->cmdline = "";
 	if (mbi_pa & 7)
 		return fail(why, "the MBI is not 8-byte aligned");
-	total = rd32(p);
+	total = (uint32_t)le_get(p, 4);
 	if (total < 8 + TAG_HEADER || (total & 7))
 		return fail(why, "the MBI's total_size is impossible");
 	bi->mbi_start = mbi_pa;
@@ -154,8 +136,8 @@ int mb2_parse(const void *mbi, uint64_t mbi_pa, struct boot_info *bi,
 	/* Tags start 8-byte aligned: each size is rounded up to the next. */
 	for (off = 8; !seen_end && total - off >= TAG_HEADER;
 	     off += (size + 7) & ~(uint32_t)7) {
-		type = rd32(p + off);
-		size = rd32(p + off + 4);
+		type = (uint32_t)le_get(p + off, 4);
+		size = (uint32_t)le_get(p + off + 4, 4);
 		if (size < TAG_HEADER || size > total - off)
 			return fail(why, "a tag does not fit in the MBI");
 		if (take_tag(p + off, type, size, bi, why) != 0)

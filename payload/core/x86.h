@@ -72,6 +72,7 @@ static inline void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t *a,
 			 : "a"(leaf), "c"(sub));
 }
 
+#define CPUID_EXT1_ECX_SVM (1u << 2)
 #define CPUID_EXT1_EDX_GIB_PAGES (1u << 26)
 
 /* 1 GiB pages (CPUID 0x80000001 EDX, Page1GB), in the nested tables too. */

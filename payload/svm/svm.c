@@ -13,7 +13,6 @@
 #include "virt.h"
 #include "x86.h"
 
-#define EXT1_ECX_SVM (1u << 2)
 #define SVM_EDX_NP (1u << 0)
 
 static bool svm_probe(const char **why)
@@ -26,7 +25,7 @@ static bool svm_probe(const char **why)
 		return false;
 	}
 	cpuid_count(0x80000001u, 0, &a, &b, &c, &d);
-	if (!(c & EXT1_ECX_SVM)) {
+	if (!(c & CPUID_EXT1_ECX_SVM)) {
 		*why = "the processor has no AMD-V (SVM)";
 		return false;
 	}
