@@ -77,8 +77,11 @@ if command -v msgfmt >/dev/null; then
 fi
 
 # The way tests/e2e runs keel: copied with the libraries ldd names into a
-# root of its own. chroot needs root, so others skip this.
-if [ "$(id -u)" -eq 0 ] && command -v ldd >/dev/null &&
+# root of its own. chroot needs root, so others skip this; so does a
+# sanitizer build, whose runtime reads its options from /proc, absent there.
+if grep -qa __asan_init "$KEEL"; then
+	ok 0 "keel hv info in a bare root # SKIP a sanitizer build needs /proc"
+elif [ "$(id -u)" -eq 0 ] && command -v ldd >/dev/null &&
 	command -v chroot >/dev/null; then
 	mkdir -p "$TMP/root"
 	cp "$KEEL" "$TMP/root/keel"
@@ -86,9 +89,8 @@ if [ "$(id -u)" -eq 0 ] && command -v ldd >/dev/null &&
 		mkdir -p "$TMP/root${lib%/*}"
 		cp -L "$lib" "$TMP/root$lib"
 	done
-	# No /proc in that root: a sanitizer build's leak checker cannot run.
-	env -i ASAN_OPTIONS=detect_leaks=0 "$(command -v chroot)" "$TMP/root" \
-		/keel hv info >"$TMP/out" 2>"$TMP/err"
+	env -i "$(command -v chroot)" "$TMP/root" /keel hv info \
+		>"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	[ $rc -eq 5 ] && grep -Eq "$nohv" "$TMP/err"
 	ok $? "keel hv info in a root holding only keel and its libraries"
