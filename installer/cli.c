@@ -40,6 +40,13 @@ int cli_check_root(const char *root, struct keel_error *err)
 	return KEEL_OK;
 }
 
+int cli_bad_option(char **argv, struct keel_error *err)
+{
+	return keel_error_set(err, KEEL_EUSAGE,
+		_("%s: unknown option or missing argument \"%s\"; see "
+		  "\"keel %s --help\""), argv[0], argv[optind - 1], argv[0]);
+}
+
 int cli_parse_pack_args(int argc, char **argv, const char *usage,
 			struct cli_pack_args *a, struct keel_error *err)
 {
@@ -65,10 +72,7 @@ int cli_parse_pack_args(int argc, char **argv, const char *usage,
 			a->help = 1;
 			return KEEL_OK;
 		default:
-			return keel_error_set(err, KEEL_EUSAGE,
-				_("%s: unknown option or missing argument \"%s\"; "
-				  "see \"keel %s --help\""), argv[0],
-				argv[optind - 1], argv[0]);
+			return cli_bad_option(argv, err);
 		}
 	}
 	if (argc - optind != 1)

@@ -15,6 +15,9 @@ int cli_finish(const char *prog, int rc, const struct keel_error *err);
 /* Refuses a --root that is not an existing directory (KEEL_EUSAGE). */
 int cli_check_root(const char *root, struct keel_error *err);
 
+/* The usage error for the option getopt_long just refused in argv of the
+ * command argv[0] (KEEL_EUSAGE). */
+int cli_bad_option(char **argv, struct keel_error *err);
 
 /* The arguments of the commands that read one pack (verify, info). */
 struct cli_pack_args {

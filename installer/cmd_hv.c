@@ -107,10 +107,7 @@ static int parse_args(int argc, char **argv, struct hv_args *a,
 			a->help = 1;
 			return KEEL_OK;
 		default:
-			return keel_error_set(err, KEEL_EUSAGE,
-				_("%s: unknown option or missing argument \"%s\"; "
-				  "see \"keel %s --help\""), argv[0],
-				argv[optind - 1], argv[0]);
+			return cli_bad_option(argv, err);
 		}
 	}
 	if (!a->run)
