@@ -6,5 +6,6 @@
 int cmd_verify(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_hv(int argc, char **argv);
+int cmd_check_cpu(int argc, char **argv);
 
 #endif

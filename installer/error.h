@@ -14,6 +14,9 @@ enum keel_exit {
 	KEEL_EPACK = 3,     /* the pack is malformed, damaged or over a limit */
 	KEEL_ETRUST = 4,    /* signature invalid, or signer not trusted */
 	KEEL_ENOHV = 5,     /* keel hv: keel-hv is not running on this machine */
+	KEEL_ECPU_INCAPABLE = 6,  /* check-cpu: the processor cannot run keel-hv */
+	KEEL_ECPU_DISABLED = 7,   /* check-cpu: capable, but off in the firmware */
+	KEEL_ECPU_UNKNOWN = 8,    /* check-cpu: something needed was unreadable */
 };
 
 #define KEEL_ERROR_MAX 1024

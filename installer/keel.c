@@ -19,6 +19,8 @@ static const struct command commands[] = {
 	{ "verify", cmd_verify, N_("check a pack's signature, signer and contents") },
 	{ "info", cmd_info, N_("show what a signed pack holds") },
 	{ "hv", cmd_hv, N_("ask the running keel hypervisor: info, log, stats") },
+	{ "check-cpu", cmd_check_cpu,
+	  N_("can this machine's processor run keel-hv, and if not, why") },
 };
 
 static void usage(FILE *to)

@@ -42,6 +42,9 @@ check_in() {  # check_in BUILD-DIR [make args]: make check, then show the log
 # One download of the Debian kernel for the end-to-end tests of every
 # build below (gcc, distcheck, sanitizers), kept inside the clone.
 export KEEL_E2E_CACHE=${KEEL_E2E_CACHE:-$top/_cache/e2e}
+# The shared test data (real CPUID dumps) lies next to the clone; distcheck
+# builds elsewhere, so name it once here.
+export KEEL_TESTDATA=${KEEL_TESTDATA:-$top/../shared/testdata}
 
 stage "build (gcc -Werror)" env CC=gcc CFLAGS="-O2 -g -Werror" \
 	tools/setup.sh _build

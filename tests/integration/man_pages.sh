@@ -30,11 +30,11 @@ documented() {
 	[ -z "$missing" ] || diag "$1 lacks:$missing"
 	[ -z "$missing" ]
 }
-for cmd in verify info hv; do
+for cmd in verify info hv check-cpu; do
 	"$KEEL" $cmd --help >"$TMP/help" 2>&1
 	documented keel.8 "$TMP/help"
 	ok $? "keel.8 documents every option of keel $cmd"
-	grep -q "^\.B $cmd\$" "$doc/keel.8"
+	grep -q "^\.B $(printf '%s' "$cmd" | sed 's/-/\\\\-/g')\$" "$doc/keel.8"
 	ok $? "keel.8 documents the command $cmd"
 done
 "$KEEL" --help >"$TMP/help" 2>&1
@@ -56,7 +56,7 @@ ok $? "keel-hv.8 documents keel-hv's options: $(echo $words)"
 [ -z "$missing" ] || diag "missing:$missing"
 
 # Every exit code in installer/error.h has an entry in EXIT STATUS.
-codes=$(sed -n 's/.*KEEL_E[A-Z]* = \([0-9]*\),.*/\1/p' "$top_srcdir/installer/error.h")
+codes=$(sed -n 's/.*KEEL_E[A-Z_]* = \([0-9]*\),.*/\1/p' "$top_srcdir/installer/error.h")
 codes=$(echo $codes)
 missing=
 for c in 0 $codes; do
