@@ -252,6 +252,17 @@ static void print_group(const struct cc_run *run, size_t g)
 	}
 }
 
+/* The one word of a verdict, for the per-CPU lines. */
+static const char *verdict_word(enum cpu_verdict v)
+{
+	switch (v) {
+	case CPU_CAPABLE: return _("capable");
+	case CPU_DISABLED: return _("disabled");
+	case CPU_INCAPABLE: return _("not capable");
+	default: return _("unknown");
+	}
+}
+
 static const char *verdict_text(enum cpu_verdict v)
 {
 	switch (v) {
@@ -382,7 +393,7 @@ static void print_groups(const struct cc_run *run)
 		r = &run->r[g];
 		printf("  %s ", _("CPU"));
 		print_group(run, g);
-		printf(": %s%s%s\n", cpu_verdict_name(r->verdict),
+		printf(": %s%s%s\n", verdict_word(r->verdict),
 		       r->n_reasons ? ": " : "",
 		       r->n_reasons ? r->reasons[0] : "");
 	}

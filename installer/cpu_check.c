@@ -222,7 +222,8 @@ static void check_feature_control(const struct cpu_source *src,
 		return;
 	r->fw_known = true;
 	r->fw_locked = (fc & FC_LOCK) != 0;
-	r->fw_enabled = (fc & FC_VMX_OUTSIDE_SMX) != 0;
+	/* Unlocked counts as enabled: keel-hv sets the bit and locks it. */
+	r->fw_enabled = !r->fw_locked || (fc & FC_VMX_OUTSIDE_SMX) != 0;
 	if (r->fw_locked && !r->fw_enabled)
 		worsen(r, CPU_DISABLED, vtx_firmware_advice(r->vendor));
 	else if (!r->fw_locked)
@@ -382,8 +383,15 @@ static int check_long_mode(const struct cpu_source *src, uint32_t *ext_max,
 
 	*ext_max = 0;
 	*ext_ecx = 0;
-	if (src->cpuid(src->ctx, LEAF_EXT_MAX, 0, &q) == 0 &&
-	    (q.eax & 0xffff0000u) == LEAF_EXT_MAX)
+	/* Unreadable is not "absent": without leaf 80000000h nothing says
+	 * whether the processor has long mode. */
+	if (src->cpuid(src->ctx, LEAF_EXT_MAX, 0, &q) != 0) {
+		worsen(r, CPU_UNKNOWN,
+		       _("The extended feature leaf (CPUID 80000001h) could "
+			 "not be read, so 64-bit support is unknown."));
+		return -1;
+	}
+	if ((q.eax & 0xffff0000u) == LEAF_EXT_MAX)
 		*ext_max = q.eax;
 	if (read_leaf(src, LEAF_EXT_FEATURES, *ext_max, &q) != 0) {
 		worsen(r, CPU_UNKNOWN,

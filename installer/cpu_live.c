@@ -180,9 +180,17 @@ int cpu_live_open(struct cpu_live *l, struct keel_error *err)
 	if (!l->saved_mask)
 		return keel_error_set(err, KEEL_EFAIL,
 			_("out of memory listing the CPUs"));
+	/* Without the mask we started with we could not give it back after
+	 * pinning to each CPU in turn. */
 	if (sched_getaffinity(0, l->mask_size, l->saved_mask) != 0) {
+		int e = errno;
+
 		CPU_FREE(l->saved_mask);
 		l->saved_mask = NULL;
+		cpu_live_close(l);
+		return keel_error_set(err, KEEL_EFAIL,
+			_("cannot read which CPUs keel may run on (%s)"),
+			strerror(e));
 	}
 	probe_msr(l);
 	l->cpuinfo = read_small_file("/proc/cpuinfo");
@@ -237,7 +245,7 @@ static int open_msr(struct cpu_live_cpu *c, const char **why)
 		return -1;
 	}
 	msr_path(path, sizeof path, c->cpu);
-	c->msr_fd = open(path, O_RDONLY);
+	c->msr_fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (c->msr_fd >= 0)
 		return 0;
 	buf = next_why(c);
@@ -280,7 +288,15 @@ int cpu_live_select(struct cpu_live *l, size_t i, struct cpu_source *src,
 		    struct keel_error *err)
 {
 	struct cpu_live_cpu *c = &l->cpus[i];
+	size_t j;
 
+	/* One msr file open at a time: machines with more CPUs than the
+	 * descriptor limit must not run out of descriptors. */
+	for (j = 0; j < l->n; j++)
+		if (j != i && l->cpus[j].msr_fd >= 0) {
+			close(l->cpus[j].msr_fd);
+			l->cpus[j].msr_fd = -1;
+		}
 	if (pin(l, c->cpu))
 		return keel_error_errno(err, KEEL_EFAIL, errno,
 			_("keel may not run on CPU %u, so it cannot read its "

@@ -35,6 +35,10 @@ if [ -r /proc/cpuinfo ] && grep -q '^flags' /proc/cpuinfo; then
 				grep -Eq '^Hypervisor: +[^ -]' "$TMP/out" &&
 				! grep -Eq '^Hypervisor: +none' "$TMP/out"
 			ok $? "no vmx/svm under a hypervisor: not capable, the hypervisor is named"
+		elif grep -q '^vendor_id.*GenuineIntel' /proc/cpuinfo; then
+			# Linux drops "vmx" when the firmware locked VT-x off.
+			[ "$live_rc" -eq 6 ] || [ "$live_rc" -eq 7 ]
+			ok $? "no vmx flag in /proc/cpuinfo: not capable, or disabled in firmware"
 		else
 			[ "$live_rc" -eq 6 ]
 			ok $? "no vmx/svm flag in /proc/cpuinfo: not capable"
@@ -42,7 +46,10 @@ if [ -r /proc/cpuinfo ] && grep -q '^flags' /proc/cpuinfo; then
 	else
 		# With the flag the processor has it; firmware or MSR access
 		# decide between the other verdicts.
-		[ "$live_rc" -ne 6 ] || grep -q 'EPT\|nested paging' "$TMP/out"
+		# (not capable then only for missing EPT/UG or NPT, a reason
+		# line under the verdict says which)
+		[ "$live_rc" -ne 6 ] ||
+			grep -Eq '^  - .*(EPT|unrestricted guest|nested paging)' "$TMP/out"
 		ok $? "vmx/svm in /proc/cpuinfo: the verdict is explained ($verdict)"
 	fi
 else

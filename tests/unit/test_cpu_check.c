@@ -189,7 +189,8 @@ static void test_intel_firmware(void)
 	set_msr(&f, 0x3A, 0x0);
 	run(&f, &r);
 	is_int(r.verdict, CPU_CAPABLE, "vmx unlocked: keel-hv enables it");
-	ok(r.fw_known && !r.fw_locked && !r.fw_enabled, "vmx unlocked: flags");
+	ok(r.fw_known && !r.fw_locked && r.fw_enabled,
+	   "vmx unlocked: counts as enabled (keel-hv enables it)");
 	is_int(r.n_reasons, 1, "vmx unlocked: one note");
 
 	intel_good(&f);
@@ -217,6 +218,14 @@ static void test_intel_unreadable(void)
 	f.n_msrs = 0;
 	run(&f, &r);
 	is_int(r.verdict, CPU_UNKNOWN, "no MSR readable: unknown");
+
+	/* Leaf 80000000h unreadable says nothing about long mode. */
+	intel_good(&f);
+	for (size_t i = 0; i < f.n_leaves; i++)
+		if (f.leaves[i].leaf == 0x80000000u)
+			f.leaves[i] = f.leaves[--f.n_leaves];
+	run(&f, &r);
+	is_int(r.verdict, CPU_UNKNOWN, "extended leaves unreadable: unknown");
 
 	intel_good(&f);
 	drop_msr(&f, 0x48B);
