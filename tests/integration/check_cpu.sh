@@ -152,22 +152,6 @@ ok $? "keel check-cpu --help"
 run "$KEEL" --help
 grep -Eq '^  check-cpu ' "$TMP/out"
 ok $? "keel --help lists check-cpu"
-doc=$top_srcdir/doc/keel.8
-grep -q '^\.B check\\-cpu$' "$doc"
-ok $? "keel.8 documents the command check-cpu"
-"$KEEL" check-cpu --help >"$TMP/help" 2>&1
-missing=
-for opt in $(grep -Eo -- '--[a-z][a-z-]*' "$TMP/help" | sort -u); do
-	esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
-	grep -q -- "$esc" "$doc" || missing="$missing $opt"
-done
-[ -z "$missing" ]
-ok $? "keel.8 documents every option of keel check-cpu"
-[ -z "$missing" ] || diag "keel.8 lacks:$missing"
-for c in 6 7 8; do
-	sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$doc" | grep -qx "\.B $c"
-	ok $? "keel.8 documents exit code $c"
-done
 
 if command -v msgfmt >/dev/null; then
 	mkdir -p "$TMP/locale/de/LC_MESSAGES"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # hv_cli.sh: `keel hv` on a host without keel-hv: it says so plainly with
-# its own exit code, its command line, its man page entry and its German.
+# its own exit code, its command line and its German (keel.8: man_pages.sh).
 . "$top_srcdir/tests/lib.sh"
 
 # The hypercalls themselves need keel-hv below us: tests/e2e/ runs them.
@@ -42,22 +42,6 @@ expect_fail 2 'unknown option or missing argument "--bogus".*keel hv --help' \
 	"keel hv with an unknown option" "$KEEL" hv info --bogus
 expect_fail 2 'unexpected argument "stats"' "keel hv with two subcommands" \
 	"$KEEL" hv info stats
-
-# keel.8 documents the command, its options and exit code 5.
-doc=$top_srcdir/doc/keel.8
-grep -q '^\.B hv$' "$doc"
-ok $? "keel.8 documents the command hv"
-"$KEEL" hv --help >"$TMP/help" 2>&1
-missing=
-for opt in $(grep -Eo -- '--[a-z][a-z-]*' "$TMP/help" | sort -u); do
-	esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
-	grep -q -- "$esc" "$doc" || missing="$missing $opt"
-done
-[ -z "$missing" ]
-ok $? "keel.8 documents every option of keel hv"
-[ -z "$missing" ] || diag "keel.8 lacks:$missing"
-sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$doc" | grep -qx '\.B 5'
-ok $? "keel.8 documents exit code 5"
 
 # Nothing outside the binary and its libraries is needed: no catalogue,
 # no locale, an empty environment (as in a busybox initramfs).
