@@ -17,6 +17,9 @@ enum keel_exit {
 	KEEL_ECPU_INCAPABLE = 6,  /* check-cpu: the processor cannot run keel-hv */
 	KEEL_ECPU_DISABLED = 7,   /* check-cpu: capable, but off in the firmware */
 	KEEL_ECPU_UNKNOWN = 8,    /* check-cpu: something needed was unreadable */
+	KEEL_EBUSY = 9,           /* another keel holds the target (--no-wait) */
+	KEEL_ENOTAPPLICABLE = 10, /* the pack or the request does not fit the
+				     target's installed state */
 };
 
 #define KEEL_ERROR_MAX 1024

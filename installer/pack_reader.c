@@ -232,8 +232,11 @@ static int read_manifest(struct reader *r, const struct keel_trust *trust,
 	if (!rc)
 		rc = manifest_parse(manifest, mlen, MANIFEST_SIGNED, origin,
 				    &out->manifest, err);
-	free(manifest);
-	free(sig);
+	/* Kept: the installer records the exact signed bytes of each level. */
+	out->manifest_bytes = manifest;
+	out->manifest_len = mlen;
+	out->signature = (unsigned char *)sig;
+	out->signature_len = slen;
 	return rc;
 }
 
@@ -500,4 +503,8 @@ void pack_contents_free(struct pack_contents *c)
 {
 	manifest_free(c->manifest);
 	c->manifest = NULL;
+	free(c->manifest_bytes);
+	c->manifest_bytes = NULL;
+	free(c->signature);
+	c->signature = NULL;
 }

@@ -30,6 +30,10 @@ struct pack_contents {
 	struct keel_manifest *manifest;  /* owned; free with pack_contents_free */
 	struct keel_signer signer;
 	uint64_t packed_bytes;           /* size of the .ksp file read */
+	char *manifest_bytes;            /* the signed MANIFEST.json, owned */
+	size_t manifest_len;
+	unsigned char *signature;        /* MANIFEST.json.p7s (DER), owned */
+	size_t signature_len;
 };
 
 /* Reads the pack at fd (name for messages). Order enforced: MANIFEST.json,

@@ -1,0 +1,295 @@
+/* plan.c: building a transaction plan in memory and its JSON form, which
+ * recovery reads back after a crash. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "plan.h"
+
+static const char *const action_names[] = { "install", "restore", "remove" };
+
+static int grow(void **array, size_t *cap, size_t n, size_t size)
+{
+	void *grown;
+	size_t want;
+
+	if (n < *cap)
+		return 0;
+	want = *cap ? 2 * *cap : 16;
+	grown = realloc(*array, want * size);
+	if (!grown)
+		return -1;
+	*array = grown;
+	*cap = want;
+	return 0;
+}
+
+struct plan_entry *plan_add(struct plan *p, const char *path,
+			    enum plan_action action, int existed)
+{
+	struct plan_entry *e;
+
+	if (grow((void **)&p->e, &p->cap, p->n, sizeof *p->e))
+		return NULL;
+	e = &p->e[p->n];
+	memset(e, 0, sizeof *e);
+	e->path = strdup(path);
+	if (!e->path)
+		return NULL;
+	e->action = action;
+	e->existed = existed;
+	p->n++;
+	return e;
+}
+
+static int add_string(char ***list, size_t *n, size_t *cap, const char *s)
+{
+	if (grow((void **)list, cap, *n, sizeof **list))
+		return -1;
+	(*list)[*n] = strdup(s);
+	if (!(*list)[*n])
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+int plan_add_new_dir(struct plan *p, const char *dir)
+{
+	return add_string(&p->new_dirs, &p->n_new_dirs, &p->cap_new_dirs, dir);
+}
+
+int plan_add_drop_dir(struct plan *p, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_drop_dirs; i++)
+		if (strcmp(p->drop_dirs[i], dir) == 0)
+			return 0;
+	return add_string(&p->drop_dirs, &p->n_drop_dirs, &p->cap_drop_dirs,
+			  dir);
+}
+
+int plan_add_release(struct plan *p, unsigned long tx)
+{
+	if (grow((void **)&p->release, &p->cap_release, p->n_release,
+		 sizeof *p->release))
+		return -1;
+	p->release[p->n_release++] = tx;
+	return 0;
+}
+
+long plan_find(const struct plan *p, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->e[i].path, path) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void free_strings(char **list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}
+
+void plan_free(struct plan *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->e[i].path);
+	free(p->e);
+	free(p->op);
+	free_strings(p->new_dirs, p->n_new_dirs);
+	free_strings(p->drop_dirs, p->n_drop_dirs);
+	free(p->release);
+	memset(p, 0, sizeof *p);
+}
+
+static struct json_object *entry_to_json(const struct plan_entry *e)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[KEEL_SHA256_HEX];
+
+	json_object_object_add(o, "path", json_object_new_string(e->path));
+	json_object_object_add(o, "action",
+			       json_object_new_string(action_names[e->action]));
+	json_object_object_add(o, "existed", json_object_new_boolean(e->existed));
+	if (e->action == PLAN_INSTALL) {
+		snprintf(buf, sizeof buf, "%04o", e->mode);
+		json_object_object_add(o, "mode", json_object_new_string(buf));
+		json_object_object_add(o, "size",
+				       json_object_new_int64((int64_t)e->size));
+		digest_to_hex(e->sha256, buf);
+		json_object_object_add(o, "sha256", json_object_new_string(buf));
+	} else if (e->action == PLAN_RESTORE) {
+		json_object_object_add(o, "from_tx",
+			json_object_new_int64((int64_t)e->from_tx));
+		json_object_object_add(o, "from_index",
+			json_object_new_int64((int64_t)e->from_index));
+	}
+	return o;
+}
+
+static struct json_object *strings_to_json(char **list, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(list[i]));
+	return a;
+}
+
+struct json_object *plan_to_json(const struct plan *p)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *entries = json_object_new_array(), *release;
+	size_t i;
+
+	json_object_object_add(o, "tx", json_object_new_int64((int64_t)p->tx));
+	json_object_object_add(o, "op", json_object_new_string(p->op));
+	for (i = 0; i < p->n; i++)
+		json_object_array_add(entries, entry_to_json(&p->e[i]));
+	json_object_object_add(o, "entries", entries);
+	json_object_object_add(o, "new_dirs",
+			       strings_to_json(p->new_dirs, p->n_new_dirs));
+	json_object_object_add(o, "drop_dirs",
+			       strings_to_json(p->drop_dirs, p->n_drop_dirs));
+	release = json_object_new_array();
+	for (i = 0; i < p->n_release; i++)
+		json_object_array_add(release,
+			json_object_new_int64((int64_t)p->release[i]));
+	json_object_object_add(o, "release", release);
+	json_object_object_add(o, "keep_backup",
+			       json_object_new_boolean(p->keep_backup));
+	return o;
+}
+
+static const char *get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static int64_t get_int(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return -1;
+	return json_object_get_int64(v);
+}
+
+static int entry_from_json(struct json_object *o, struct plan *p)
+{
+	const char *path = get_str(o, "path"), *action = get_str(o, "action");
+	const char *sha = get_str(o, "sha256"), *mode = get_str(o, "mode");
+	struct json_object *v;
+	struct plan_entry *e;
+	int a;
+
+	if (!path || !action || !json_object_object_get_ex(o, "existed", &v))
+		return -1;
+	for (a = 0; a < 3 && strcmp(action, action_names[a]) != 0; a++)
+		;
+	if (a == 3 || !(e = plan_add(p, path, (enum plan_action)a,
+				     json_object_get_boolean(v))))
+		return -1;
+	if (e->action == PLAN_INSTALL) {
+		if (!sha || !mode || digest_from_hex(sha, e->sha256) ||
+		    get_int(o, "size") < 0)
+			return -1;
+		e->size = (uint64_t)get_int(o, "size");
+		e->mode = (unsigned)strtoul(mode, NULL, 8) & 07777;
+	} else if (e->action == PLAN_RESTORE) {
+		if (get_int(o, "from_tx") <= 0 || get_int(o, "from_index") < 0)
+			return -1;
+		e->from_tx = (unsigned long)get_int(o, "from_tx");
+		e->from_index = (size_t)get_int(o, "from_index");
+	}
+	return 0;
+}
+
+static int strings_from_json(struct json_object *o, const char *key,
+			     int (*add)(struct plan *, const char *),
+			     struct plan *p)
+{
+	struct json_object *a, *v;
+	size_t i;
+
+	if (!json_object_object_get_ex(o, key, &a) ||
+	    !json_object_is_type(a, json_type_array))
+		return -1;
+	for (i = 0; i < json_object_array_length(a); i++) {
+		v = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(v, json_type_string) ||
+		    add(p, json_object_get_string(v)))
+			return -1;
+	}
+	return 0;
+}
+
+static int release_from_json(struct json_object *o, struct plan *p)
+{
+	struct json_object *a, *v;
+	size_t i;
+
+	if (!json_object_object_get_ex(o, "release", &a) ||
+	    !json_object_is_type(a, json_type_array))
+		return -1;
+	for (i = 0; i < json_object_array_length(a); i++) {
+		v = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(v, json_type_int) ||
+		    json_object_get_int64(v) <= 0 ||
+		    plan_add_release(p, (unsigned long)json_object_get_int64(v)))
+			return -1;
+	}
+	if (json_object_object_get_ex(o, "keep_backup", &v))
+		p->keep_backup = json_object_get_boolean(v);
+	return 0;
+}
+
+int plan_from_json(struct json_object *o, const char *origin, struct plan *p,
+		   struct keel_error *err)
+{
+	struct json_object *entries;
+	const char *op = get_str(o, "op");
+	size_t i;
+	int bad;
+
+	memset(p, 0, sizeof *p);
+	bad = !op || get_int(o, "tx") <= 0 ||
+	      !json_object_object_get_ex(o, "entries", &entries) ||
+	      !json_object_is_type(entries, json_type_array);
+	if (!bad) {
+		p->tx = (unsigned long)get_int(o, "tx");
+		p->op = strdup(op);
+		bad = !p->op;
+	}
+	for (i = 0; !bad && i < json_object_array_length(entries); i++)
+		bad = entry_from_json(json_object_array_get_idx(entries, i), p);
+	if (!bad)
+		bad = strings_from_json(o, "new_dirs", plan_add_new_dir, p) ||
+		      strings_from_json(o, "drop_dirs", plan_add_drop_dir, p) ||
+		      release_from_json(o, p);
+	if (!bad)
+		return KEEL_OK;
+	plan_free(p);
+	return keel_error_set(err, KEEL_EFAIL,
+		_("the transaction record %s is damaged; keel cannot tell what "
+		  "that transaction changed"), origin);
+}

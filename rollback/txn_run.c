@@ -1,0 +1,96 @@
+/* txn_run.c: drives a transaction through its steps and undoes it when a
+ * step fails; and the directories a plan must create on the way. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "txn.h"
+#include "txn_run.h"
+
+static int steps(struct keel_state *s, const struct plan *p, txn_stage_fn stage,
+		 void *ctx, struct keel_error *err)
+{
+	int rc = txn_make_dirs(s, p, err);
+
+	if (!rc)
+		rc = txn_stage_restores(s, p, err);
+	if (!rc && stage)
+		rc = stage(s, p, ctx, err);
+	if (!rc)
+		rc = txn_mark(s, p, "prepared", err);
+	if (!rc)
+		rc = txn_switch(s, p, err);
+	return rc;
+}
+
+int txn_run(struct keel_state *s, const struct plan *p,
+	    struct json_object *meta, txn_stage_fn stage, void *ctx,
+	    struct keel_error *err)
+{
+	struct keel_error undo_err = { 0 };
+	int rc = txn_begin(s, p, meta, err);
+
+	if (rc)
+		return rc;
+	rc = steps(s, p, stage, ctx, err);
+	if (rc == KEEL_OK)
+		return txn_commit(s, p, err);
+	if (txn_abort(s, p, err->msg, &undo_err) == KEEL_OK) {
+		keel_error_prefix(err, _("nothing was changed"));
+		return rc;
+	}
+	/* The next keel command finishes the undo from the journal. */
+	keel_error_prefix(err, _("transaction %lu failed and undoing it "
+				 "failed too (%s); run \"keel status\" to "
+				 "finish the undo"), p->tx, undo_err.msg);
+	return rc;
+}
+
+static int has_dir(const struct plan *p, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_new_dirs; i++)
+		if (strcmp(p->new_dirs[i], dir) == 0)
+			return 1;
+	return 0;
+}
+
+int txn_plan_parents(const struct target *t, struct plan *p,
+		     const char *path, struct keel_error *err)
+{
+	char dir[PATH_MAX], shown[PATH_MAX];
+	const char *slash = path;
+	int fd, missing = 0;
+
+	while ((slash = strchr(slash, '/')) != NULL) {
+		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
+		slash++;
+		if (!missing && !has_dir(p, dir)) {
+			fd = target_open_dir(t, dir);
+			if (fd >= 0) {
+				close(fd);
+				continue;
+			}
+			if (errno == ENOTDIR || errno == ELOOP)
+				return keel_error_set(err, KEEL_ENOTAPPLICABLE,
+					_("%s is in the way: keel needs a "
+					  "directory there to install %s; move "
+					  "it aside and try again"),
+					target_path(t, dir, shown, sizeof shown),
+					path);
+			if (errno != ENOENT)
+				return keel_error_errno(err, KEEL_EFAIL, errno,
+					_("cannot open the directory %s"),
+					target_path(t, dir, shown, sizeof shown));
+			missing = 1;
+		}
+		if (missing && !has_dir(p, dir) && plan_add_new_dir(p, dir))
+			return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	}
+	return KEEL_OK;
+}

@@ -1,0 +1,160 @@
+/* txn_undo.c: takes a transaction that never reached "committed" back to
+ * the tree before it, from its saved copies; safe to repeat after a crash. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileops.h"
+#include "i18n.h"
+#include "txn.h"
+
+struct undo_names {
+	char staged[PATH_MAX], undo[PATH_MAX], tmp[PATH_MAX], idx[32];
+};
+
+static void make_names(struct undo_names *n, const char *name, size_t i)
+{
+	snprintf(n->staged, sizeof n->staged, "%s%s", name, PLAN_NEW_SUFFIX);
+	snprintf(n->undo, sizeof n->undo, "%s%s", name, PLAN_UNDO_SUFFIX);
+	snprintf(n->tmp, sizeof n->tmp, "%s%s", name, PLAN_TMP_SUFFIX);
+	snprintf(n->idx, sizeof n->idx, "%zu", i);
+}
+
+/* Puts the saved copy back unless the target still is that very file
+ * (the transaction stopped between backing it up and replacing it). */
+static int restore_saved(int pfd, const char *name, int bdir,
+			 const struct undo_names *n, const struct stat *saved)
+{
+	struct stat now;
+
+	if (fstatat(pfd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fileops_same_file(&now, saved))
+		return 0;
+	if (fileops_clone(bdir, n->idx, pfd, n->undo, n->tmp, 1))
+		return -1;
+	return renameat(pfd, n->undo, pfd, name);
+}
+
+/* One path: the saved copy if the transaction made one, else nothing
+ * was changed there (backups precede changes), except a path that did
+ * not exist before, which goes. Staging leftovers go in every case. */
+static int undo_entry(struct keel_state *s, int bdir, size_t i,
+		      const struct plan_entry *e)
+{
+	struct undo_names n;
+	struct stat saved;
+	const char *name;
+	int pfd = target_open_parent(&s->target, e->path, &name), rc = 0;
+
+	if (pfd < 0)  /* its directory was never made: nothing to undo */
+		return errno == ENOENT ? 0 : -1;
+	make_names(&n, name, i);
+	if (bdir >= 0 && fstatat(bdir, n.idx, &saved, AT_SYMLINK_NOFOLLOW) == 0)
+		rc = restore_saved(pfd, name, bdir, &n, &saved);
+	else if (!e->existed)
+		rc = fileops_remove(pfd, name);
+	if (!rc)
+		rc = fileops_remove(pfd, n.staged) || fileops_remove(pfd, n.undo) ||
+		     fileops_remove(pfd, n.tmp) || fsync(pfd);
+	if (rc) {
+		int errnum = errno;
+
+		close(pfd);
+		errno = errnum;
+		return -1;
+	}
+	close(pfd);
+	return 0;
+}
+
+static int remove_new_dirs(struct keel_state *s, const struct plan *p)
+{
+	const char *name;
+	size_t i = p->n_new_dirs;
+	int pfd, rc;
+
+	while (i-- > 0) {
+		pfd = target_open_parent(&s->target, p->new_dirs[i], &name);
+		if (pfd < 0) {
+			if (errno == ENOENT)
+				continue;
+			return -1;
+		}
+		rc = unlinkat(pfd, name, AT_REMOVEDIR);
+		if (rc && (errno == ENOENT || errno == ENOTEMPTY))
+			rc = 0;
+		else if (rc == 0)
+			rc = fsync(pfd);
+		close(pfd);
+		if (rc)
+			return -1;
+	}
+	return 0;
+}
+
+/* What only this transaction put in the state directory. */
+static int remove_own_state(struct keel_state *s, const struct plan *p)
+{
+	static const char *const suffixes[] = { ".json", ".json.tmp",
+		".json.p7s", ".json.p7s.tmp", NULL };
+	char name[64];
+	size_t i;
+
+	for (i = 0; suffixes[i]; i++) {
+		snprintf(name, sizeof name, "installed/%lu%s", p->tx, suffixes[i]);
+		if (fileops_remove(s->dir, name))
+			return -1;
+	}
+	snprintf(name, sizeof name, "backup/%lu", p->tx);
+	return fileops_remove_tree(s->dir, name) ||
+	       fileops_sync_dir(s->dir, "installed") ||
+	       fileops_sync_dir(s->dir, "backup");
+}
+
+int txn_undo(struct keel_state *s, const struct plan *p,
+	     struct keel_error *err)
+{
+	char path[PATH_MAX];
+	int bdir = state_backup_dir(s, p->tx, 0);
+	size_t i = p->n;
+
+	while (i-- > 0)
+		if (undo_entry(s, bdir, i, &p->e[i])) {
+			int errnum = errno;
+
+			if (bdir >= 0)
+				close(bdir);
+			return keel_error_errno(err, KEEL_EFAIL, errnum,
+				_("cannot put back %s"),
+				target_path(&s->target, p->e[i].path, path,
+					    sizeof path));
+		}
+	if (bdir >= 0)
+		close(bdir);
+	if (remove_new_dirs(s, p) || remove_own_state(s, p))
+		return keel_error_errno(err, KEEL_EFAIL, errno,
+			_("cannot finish undoing transaction %lu in %s"),
+			p->tx, s->path);
+	return KEEL_OK;
+}
+
+int txn_abort(struct keel_state *s, const struct plan *p, const char *why,
+	      struct keel_error *err)
+{
+	struct json_object *o;
+	int rc = txn_undo(s, p, err);
+
+	if (rc)
+		return rc;
+	o = json_object_new_object();
+	json_object_object_add(o, "tx", json_object_new_int64((int64_t)p->tx));
+	json_object_object_add(o, "state", json_object_new_string("aborted"));
+	if (why)
+		json_object_object_add(o, "reason", json_object_new_string(why));
+	return journal_append(&s->journal, o, err);
+}
