@@ -21,6 +21,11 @@ static const struct command commands[] = {
 	{ "hv", cmd_hv, N_("ask the running keel hypervisor: info, log, stats") },
 	{ "check-cpu", cmd_check_cpu,
 	  N_("can this machine's processor run keel-hv, and if not, why") },
+	{ "apply", cmd_apply, N_("install a service pack, crash-safe") },
+	{ "status", cmd_status, N_("show the installed service-pack levels") },
+	{ "history", cmd_history, N_("list every transaction and its outcome") },
+	{ "rollback", cmd_rollback, N_("return to the level below the installed one") },
+	{ "uninstall", cmd_uninstall, N_("remove keel, restore the system before it") },
 };
 
 static void usage(FILE *to)

@@ -73,3 +73,19 @@ tree_sum() {
 		find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum) |
 		sha256sum | cut -d' ' -f1
 }
+
+# A listing of a target tree outside keel's state directory: every path
+# with its type, mode, owner, group, link target and SHA-256, sorted; two
+# listings are equal exactly when the trees are (what rollback promises).
+tree_state() {  # tree_state DIR
+	(cd "$1" && find . -path ./var/lib/keel -prune -o \
+		-printf '%p %y %m %U %G %l\n' | LC_ALL=C sort &&
+		find . -path ./var/lib/keel -prune -o -type f -print0 |
+		LC_ALL=C sort -z | xargs -0r sha256sum)
+}
+
+# Builds a test-signed pack: make_pack MANIFEST FROM-DIR OUT
+make_pack() {
+	"$KEEL_PACK" --manifest "$1" --from "$2" --key "$PKI/signer.key" \
+		--cert "$PKI/signer.pem" --chain "$PKI/chain.pem" --out "$3"
+}

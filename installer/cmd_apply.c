@@ -1,0 +1,236 @@
+/* cmd_apply.c: `keel apply`: verify the pack, check it fits the target and
+ * the CPU, then install it as one crash-safe transaction. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apply_cpu.h"
+#include "apply_plan.h"
+#include "apply_stage.h"
+#include "cli.h"
+#include "cli_state.h"
+#include "commands.h"
+#include "i18n.h"
+#include "recover.h"
+#include "report.h"
+#include "txn_run.h"
+
+struct apply_run {
+	struct cli_state_args a;
+	struct keel_state s;
+	struct keel_trust *trust;
+	struct pack_contents pc;
+	struct levels levels;
+	struct plan plan;
+	enum apply_fit fit;
+	size_t installs, replaces, removes;
+};
+
+static const char *usage(void)
+{
+	return _("Usage: keel apply [OPTION]... PACK\n"
+		 "Verify the service pack PACK and install it on the target as "
+		 "one transaction:\nafter a crash at any moment the target "
+		 "holds the old or the new files, never a\nmixture.\n\n"
+		 "  --root DIR          install into the system mounted at DIR "
+		 "(default /)\n"
+		 "  --keyring FILE      trust only the certificates in FILE\n"
+		 "  --dry-run           show what would change; change nothing\n"
+		 "  --yes               do not ask for confirmation\n"
+		 "  --allow-downgrade   install a version older than the "
+		 "installed one\n"
+		 "  --skip-cpu-check    install even if this CPU cannot run "
+		 "keel-hv\n"
+		 "  --no-wait           fail at once if another keel is busy\n"
+		 "  --json              answer in JSON\n"
+		 "  --help              show this help\n");
+}
+
+static void count_changes(struct apply_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->plan.n; i++) {
+		if (r->plan.e[i].action == PLAN_REMOVE)
+			r->removes++;
+		else if (r->plan.e[i].existed)
+			r->replaces++;
+		else
+			r->installs++;
+	}
+}
+
+static const char *fit_word(enum apply_fit fit)
+{
+	static const char *const words[] = { "new", "upgrade", "downgrade",
+					     "same" };
+	return words[fit];
+}
+
+static void print_plan(const struct apply_run *r)
+{
+	const struct plan *p = &r->plan;
+	size_t i;
+
+	for (i = 0; i < p->n_new_dirs; i++)
+		printf("  %-8s %s/\n", _("mkdir"), p->new_dirs[i]);
+	for (i = 0; i < p->n; i++)
+		printf("  %-8s %s\n", p->e[i].action == PLAN_REMOVE ? _("remove") :
+		       p->e[i].action == PLAN_RESTORE ? _("restore") :
+		       p->e[i].existed ? _("replace") : _("install"),
+		       p->e[i].path);
+}
+
+static void print_json(const struct apply_run *r, int changed)
+{
+	const struct keel_manifest *m = r->pc.manifest;
+	struct json_object *o = json_object_new_object();
+	struct json_object *n = json_object_new_object();
+
+	json_object_object_add(o, "root", json_object_new_string(r->a.root));
+	json_object_object_add(o, "pack", json_object_new_string(r->a.pack));
+	json_object_object_add(o, "name", json_object_new_string(m->name));
+	json_object_object_add(o, "version", json_object_new_string(m->version));
+	json_object_object_add(o, "level", json_object_new_int((int)m->level));
+	json_object_object_add(o, "kind",
+			       json_object_new_string(fit_word(r->fit)));
+	json_object_object_add(o, "dry_run", json_object_new_boolean(r->a.dry_run));
+	json_object_object_add(o, "changed", json_object_new_boolean(changed));
+	if (changed)
+		json_object_object_add(o, "tx",
+			json_object_new_int64((int64_t)r->plan.tx));
+	json_object_object_add(n, "install", json_object_new_int64((int64_t)r->installs));
+	json_object_object_add(n, "replace", json_object_new_int64((int64_t)r->replaces));
+	json_object_object_add(n, "remove", json_object_new_int64((int64_t)r->removes));
+	json_object_object_add(o, "files", n);
+	json_object_object_add(o, "signer", report_signer_json(&r->pc.signer));
+	report_print_json(o);
+}
+
+static void print_result(const struct apply_run *r)
+{
+	const struct keel_manifest *m = r->pc.manifest;
+
+	if (r->a.json) {
+		print_json(r, !r->a.dry_run && r->fit != APPLY_SAME);
+		return;
+	}
+	if (r->fit == APPLY_SAME) {
+		printf(_("%s %s is already installed on %s; nothing was "
+			 "changed.\n"), m->name, m->version, r->a.root);
+		return;
+	}
+	if (r->a.dry_run) {
+		printf(_("%s %s (service-pack level %u) would be applied to %s:\n"),
+		       m->name, m->version, m->level, r->a.root);
+		print_plan(r);
+		printf(_("Dry run: nothing was changed.\n"));
+		return;
+	}
+	printf(_("%s %s (service-pack level %u) applied to %s in transaction "
+		 "%lu: %zu files installed, %zu replaced, %zu removed.\n"),
+	       m->name, m->version, m->level, r->a.root, r->plan.tx,
+	       r->installs, r->replaces, r->removes);
+}
+
+static struct json_object *begin_meta(const struct apply_run *r)
+{
+	const struct keel_manifest *m = r->pc.manifest;
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "name", json_object_new_string(m->name));
+	json_object_object_add(o, "version", json_object_new_string(m->version));
+	json_object_object_add(o, "level", json_object_new_int((int)m->level));
+	json_object_object_add(o, "kind", json_object_new_string(fit_word(r->fit)));
+	json_object_object_add(o, "pack", json_object_new_string(r->a.pack));
+	json_object_object_add(o, "signer",
+			       json_object_new_string(r->pc.signer.subject));
+	json_object_object_add(o, "build_time",
+			       json_object_new_string(m->build_time));
+	json_object_object_add(o, "files", json_object_new_int64((int64_t)r->plan.n));
+	json_object_object_add(o, "bytes",
+			       json_object_new_int64((int64_t)m->total_size));
+	return o;
+}
+
+/* Everything up to the decision; writes nothing but recovery. */
+static int prepare(struct apply_run *r, struct keel_error *err)
+{
+	int rc = r->a.dry_run ? KEEL_OK : cli_check_writable(r->a.root, err);
+
+	if (!rc)
+		rc = state_open(r->a.root, r->a.dry_run ? STATE_READ : STATE_WRITE,
+				!r->a.no_wait, &r->s, err);
+	if (!rc)
+		rc = recover(&r->s, err);
+	if (!rc)
+		rc = trust_load(r->a.root, r->a.keyring, &r->trust, err);
+	if (!rc)
+		rc = pack_read_file(r->a.pack, r->trust, PACK_READ_MANIFEST, NULL,
+				    &r->pc, err);
+	if (!rc)
+		rc = levels_load(&r->s, &r->levels, err);
+	if (!rc)
+		rc = apply_check_fit(&r->levels, r->pc.manifest,
+				     r->a.allow_downgrade, &r->fit, err);
+	if (rc || r->fit == APPLY_SAME)
+		return rc;
+	rc = apply_check_cpu(&r->a, err);
+	if (!rc)
+		rc = apply_plan_build(&r->s, &r->levels, r->pc.manifest,
+				      state_next_tx(&r->s), &r->plan, err);
+	if (!rc)
+		count_changes(r);
+	if (!rc && !r->a.dry_run)
+		rc = apply_check_space(&r->s, &r->plan, err);
+	return rc;
+}
+
+static int install(struct apply_run *r, struct keel_error *err)
+{
+	struct apply_stage st = {
+		.pack = r->a.pack, .trust = r->trust, .checked = &r->pc,
+		.progress = !r->a.json && isatty(STDERR_FILENO),
+	};
+	char question[512];
+	int rc;
+
+	snprintf(question, sizeof question, _("Apply %s %s to %s?"),
+		 r->pc.manifest->name, r->pc.manifest->version, r->a.root);
+	rc = cli_confirm(&r->a, "apply", question, err);
+	if (!rc)
+		rc = state_create(&r->s, !r->a.no_wait, err);
+	if (!rc)
+		rc = txn_run(&r->s, &r->plan, begin_meta(r), apply_stage, &st, err);
+	return rc;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	struct apply_run r = { 0 };
+	struct keel_error err = { 0 };
+	int rc;
+
+	rc = cli_parse_state_args(argc, argv, OPT_KEYRING | OPT_JSON | OPT_YES |
+				  OPT_DRY_RUN | OPT_NO_WAIT | OPT_ALLOW_DOWNGRADE |
+				  OPT_SKIP_CPU_CHECK | OPT_PACK, usage(), &r.a, &err);
+	if (rc || r.a.help)
+		return cli_finish("keel", rc, &err);
+	umask(022);
+	state_init(&r.s);
+	rc = prepare(&r, &err);
+	if (!rc && r.fit != APPLY_SAME && !r.a.dry_run)
+		rc = install(&r, &err);
+	if (!rc)
+		print_result(&r);
+	plan_free(&r.plan);
+	levels_free(&r.levels);
+	pack_contents_free(&r.pc);
+	trust_free(r.trust);
+	state_close(&r.s);
+	return cli_finish("keel", rc, &err);
+}

@@ -1,0 +1,125 @@
+#!/bin/sh
+# apply_faults.sh: crash safety, proven: apply, upgrade, rollback and
+# uninstall are interrupted at every write, fsync, rename, link, unlink
+# and mkdir in turn (killed, or failed with EIO/ENOSPC). After the next
+# keel command the target must be exactly the tree before or the tree after,
+# and keel's state must say which.
+# Thousands of fsyncs: on tmpfs they cost nothing, and what is proven
+# here is the order of steps, not the disk's.
+[ -z "${TMPDIR-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && TMPDIR=/dev/shm
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/integration/apply_fixture.sh"
+SHIM=$top_builddir/tests/fault/faultshim.so
+[ -f "$SHIM" ] || skip_all "tests/fault/faultshim.so is not built"
+# An ASan keel must accept a preloaded library ahead of its runtime.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+export ASAN_OPTIONS
+need_pki
+make_apply_fixture
+points=0
+W=$TMP
+
+# The installed version keel reports ("none" without levels).
+version_of() {  # version_of ROOT
+	"$KEEL" status --root "$1" --json >"$W/status.json" 2>"$W/status.err" ||
+		{ echo "status-failed"; return; }
+	v=$(sed -n 's/^ *"version": "\(.*\)",*$/\1/p' "$W/status.json" | head -n1)
+	echo "${v:-none}"
+}
+
+# keel's own records agree with its levels: an installed manifest and a
+# backup store for each level, nothing else, no transaction left open.
+state_agrees() {  # state_agrees ROOT
+	st=$1/var/lib/keel
+	txs=$(sed -n 's/^ *"tx": \([0-9]*\),*$/\1/p' "$W/status.json" | sort -n | tr '\n' ' ')
+	[ -d "$st" ] || { [ -z "$txs" ]; return; }
+	inst=$(ls "$st/installed" 2>/dev/null | sed -n 's/^\([0-9]*\)\.json$/\1/p' | sort -n | tr '\n' ' ')
+	back=$(ls "$st/backup" 2>/dev/null | sort -n | tr '\n' ' ')
+	[ "$inst" = "$txs" ] && [ "$back" = "$txs" ] &&
+		! ls "$st/installed" 2>/dev/null | grep -qv '^[0-9]*\.json\(\.p7s\)\{0,1\}$' &&
+		grep -Eq '"interrupted": ?false' "$W/status.json"
+}
+
+# scenario NAME START-ROOT KEEL-ARGS...: every fault point of the command,
+# in its own directory $W; prints "ok"/"not ok" lines and diagnostics to
+# $W/result, so scenarios can run side by side.
+scenario() {
+	name=$1 start=$2
+	shift 2
+	W=$TMP/$(echo "$name" | tr -c 'a-z0-9\n' '_')
+	mkdir -p "$W"
+	exec 3>"$W/result"
+	tree_state "$start" >"$W/before"
+	v_before=$(version_of "$start")
+	rm -rf "$W/work" && cp -a "$start" "$W/work"
+	KEEL_FAULT_COUNT=$W/count LD_PRELOAD=$SHIM "$KEEL" "$@" --root "$W/work" \
+		>/dev/null 2>"$W/err"
+	result $? "$name: runs cleanly under the shim"
+	total=$(cat "$W/count")
+	tree_state "$W/work" >"$W/after"
+	v_after=$(version_of "$W/work")
+	! cmp -s "$W/before" "$W/after"
+	result $? "$name: changes the tree ($v_before -> $v_after)"
+	bad=0 n=1
+	while [ "$n" -le "$total" ]; do
+		errno=eio
+		[ $((n % 2)) -eq 0 ] && errno=enospc
+		for action in kill $errno; do
+			rm -rf "$W/work" && cp -a "$start" "$W/work"
+			KEEL_FAULT_AT=$n KEEL_FAULT_ACTION=$action LD_PRELOAD=$SHIM \
+				"$KEEL" "$@" --root "$W/work" >/dev/null 2>&1
+			v=$(version_of "$W/work")
+			tree_state "$W/work" >"$W/now"
+			if { cmp -s "$W/now" "$W/before" && [ "$v" = "$v_before" ]; } ||
+			   { cmp -s "$W/now" "$W/after" && [ "$v" = "$v_after" ]; }; then
+				state_agrees "$W/work" && continue
+				echo "# $name: $action at call $n: keel's records disagree with its levels" >&3
+			else
+				echo "# $name: $action at call $n: neither before nor after (version $v)" >&3
+				diff "$W/before" "$W/now" | head -n 20 | sed 's/^/# /' >&3
+				sed 's/^/# /' "$W/status.err" >&3
+			fi
+			bad=$((bad + 1))
+		done
+		n=$((n + 1))
+	done
+	echo "# $name: $((2 * total)) fault points" >&3
+	result $bad "$name: every one of $total fault points, killed and failed, leaves before or after"
+	exec 3>&-
+}
+
+result() {  # result STATUS DESCRIPTION: for the main shell to report
+	if [ "$1" -eq 0 ]; then echo "PASS $2" >&3; else echo "FAIL $2" >&3; fi
+}
+
+run_ok() {  # run_ok ROOT ARGS...: a step that builds a scenario's start
+	r=$1
+	shift
+	"$KEEL" "$@" --root "$r" --yes >/dev/null 2>"$TMP/err" ||
+		{ cat "$TMP/err" >&2; echo "Bail out! keel $* failed"; exit 1; }
+}
+
+cp -a "$TMP/base" "$TMP/s1" && run_ok "$TMP/s1" apply "$PACK1"
+cp -a "$TMP/s1" "$TMP/s2" && run_ok "$TMP/s2" apply "$PACK2"
+
+# Two at a time: the CI machine has two cores.
+scenario "apply 1.0.0 to a fresh target" "$TMP/base" apply --yes "$PACK1" &
+scenario "apply 1.1.0 over 1.0.0" "$TMP/s1" apply --yes "$PACK2"
+wait
+scenario "rollback 1.1.0" "$TMP/s2" rollback --yes &
+scenario "uninstall" "$TMP/s2" uninstall --yes
+wait
+for f in "$TMP"/*/result; do
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) ok 0 "${line#PASS }" ;;
+		"FAIL "*) ok 1 "${line#FAIL }" ;;
+		"# "*" fault points") n=${line##*: }; points=$((points + ${n%% *})) ;;
+		*) echo "$line" ;;
+		esac
+	done <"$f"
+done
+[ "$tap_n" -eq 12 ]
+ok $? "all four scenarios reported"
+diag "fault points exercised: $points"
+done_testing
