@@ -49,5 +49,10 @@ else
 	echo "(refused with exit code $?, as it must be)"
 fi
 
+step "keel apply --root $target --yes $pack (the demo target, offline)"
+"$build/keel" apply --root "$target" --yes "$pack"
+step "keel status --root $target"
+"$build/keel" status --root "$target"
+
 step "keel-hv boots Debian's kernel as the root session (QEMU, AMD-V under TCG)"
 "$top/tools/demo_boot.sh" "$build"
