@@ -134,10 +134,14 @@ static int nothing_installed(const struct undo_cmd *c,
 		return keel_error_set(err, KEEL_ENOTAPPLICABLE,
 			_("rollback: keel is not installed on %s: there is "
 			  "nothing to roll back"), a->root);
-	if (a->json)
-		printf("{ \"root\": \"%s\", \"op\": \"uninstall\", \"changed\": "
-		       "false }\n", a->root);
-	else
+	if (a->json) {
+		struct json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "root", json_object_new_string(a->root));
+		json_object_object_add(o, "op", json_object_new_string(c->name));
+		json_object_object_add(o, "changed", json_object_new_boolean(0));
+		report_print_json(o);
+	} else
 		printf(_("keel is not installed on %s; nothing to do.\n"),
 		       a->root);
 	return KEEL_OK;

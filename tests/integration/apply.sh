@@ -106,6 +106,9 @@ expect_fail 10 "nothing to roll back" "rollback with nothing installed is refuse
 run "$KEEL" uninstall --root "$R" --yes
 [ $rc -eq 0 ] && grep -q "nothing to do" "$TMP/out"
 ok $? "uninstall with nothing installed does nothing, successfully"
+run "$KEEL" uninstall --root "$R" --yes --json
+[ $rc -eq 0 ] && grep -Eq '"changed": ?false' "$TMP/out" && grep -Fq "\"root\": \"$R\"" "$TMP/out"
+ok $? "uninstall --json with nothing installed answers changed: false"
 
 run "$KEEL" history --root "$R" --json
 [ "$(grep -c '"outcome": "completed"' "$TMP/out")" = 5 ] &&
