@@ -28,8 +28,8 @@ static const char *index_name(size_t i, char *buf, size_t size)
 	return buf;
 }
 
-static int fail_path(struct keel_state *s, struct keel_error *err,
-		     const char *what, const char *rel)
+int txn_fail_path(struct keel_state *s, struct keel_error *err,
+		  const char *what, const char *rel)
 {
 	char path[PATH_MAX];
 
@@ -116,7 +116,7 @@ int txn_make_dirs(struct keel_state *s, const struct plan *p,
 			errno = e;
 		}
 		if (bad)
-			return fail_path(s, err, _("cannot create the directory"),
+			return txn_fail_path(s, err, _("cannot create the directory"),
 					 p->new_dirs[i]);
 	}
 	return KEEL_OK;
@@ -138,7 +138,7 @@ int txn_stage_open(struct keel_state *s, const struct plan_entry *e,
 		close(dirfd);
 	}
 	if (*fd < 0)
-		return fail_path(s, err, _("cannot stage"), e->path);
+		return txn_fail_path(s, err, _("cannot stage"), e->path);
 	return KEEL_OK;
 }
 
@@ -156,7 +156,7 @@ int txn_stage_finish(struct keel_state *s, const struct plan_entry *e,
 		errnum = errno;
 	}
 	errno = errnum;
-	return bad ? fail_path(s, err, _("cannot stage"), e->path) : KEEL_OK;
+	return bad ? txn_fail_path(s, err, _("cannot stage"), e->path) : KEEL_OK;
 }
 
 static int stage_restore(struct keel_state *s, const struct plan_entry *e,
@@ -183,7 +183,7 @@ static int stage_restore(struct keel_state *s, const struct plan_entry *e,
 		if (pfd >= 0)
 			close(pfd);
 		errno = errnum;
-		return fail_path(s, err, _("cannot stage the saved copy of"),
+		return txn_fail_path(s, err, _("cannot stage the saved copy of"),
 				 e->path);
 	}
 	close(bdir);

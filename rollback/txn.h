@@ -15,6 +15,10 @@
 int txn_begin(struct keel_state *s, const struct plan *p,
 	      struct json_object *meta, struct keel_error *err);
 
+/* KEEL_EFAIL "WHAT ROOT/REL: strerror(errno)", for the steps' failures. */
+int txn_fail_path(struct keel_state *s, struct keel_error *err,
+		  const char *what, const char *rel);
+
 /* Reads back the plan txn_begin saved for transaction tx. */
 int txn_load_plan(struct keel_state *s, unsigned long tx, struct plan *p,
 		  struct keel_error *err);

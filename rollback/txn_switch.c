@@ -14,15 +14,6 @@
 #include "i18n.h"
 #include "txn.h"
 
-static int fail_path(struct keel_state *s, struct keel_error *err,
-		     const char *what, const char *rel)
-{
-	char path[PATH_MAX];
-
-	return keel_error_errno(err, KEEL_EFAIL, errno, "%s %s", what,
-				target_path(&s->target, rel, path, sizeof path));
-}
-
 static int close_keep_errno(int fd, int rc)
 {
 	int e = errno;
@@ -123,7 +114,7 @@ static int backup_all(struct keel_state *s, const struct plan *p,
 			s->path));
 	for (i = 0; i < p->n; i++)
 		if (p->e[i].existed && back_up(s, bdir, i, &p->e[i]))
-			return close_keep_errno(bdir, fail_path(s, err,
+			return close_keep_errno(bdir, txn_fail_path(s, err,
 					_("cannot back up"), p->e[i].path));
 	/* Nothing is replaced before every saved copy is on disk. */
 	if (fsync(bdir))
@@ -144,11 +135,11 @@ int txn_switch(struct keel_state *s, const struct plan *p,
 		return rc;
 	for (i = 0; i < p->n; i++)
 		if (put_in_place(s, &p->e[i]))
-			return fail_path(s, err, p->e[i].action == PLAN_REMOVE ?
+			return txn_fail_path(s, err, p->e[i].action == PLAN_REMOVE ?
 					 _("cannot remove") :
 					 _("cannot put in place"), p->e[i].path);
 	if (sync_parents(s, p, &failed))
-		return fail_path(s, err, _("cannot sync the directory of"),
+		return txn_fail_path(s, err, _("cannot sync the directory of"),
 				 failed);
 	return KEEL_OK;
 }
@@ -200,7 +191,7 @@ int txn_cleanup(struct keel_state *s, const struct plan *p,
 		goto fail;
 	for (i = 0; i < p->n_drop_dirs; i++)
 		if (drop_dir(s, p->drop_dirs[i]))
-			return fail_path(s, err, _("cannot remove the directory"),
+			return txn_fail_path(s, err, _("cannot remove the directory"),
 					 p->drop_dirs[i]);
 	return KEEL_OK;
 fail:
