@@ -19,6 +19,7 @@ struct sink_ctx {
 	const char *pack;
 	size_t next;          /* the plan entry the next file must match */
 	int fd;               /* the staged file being written, or -1 */
+	struct sync_batch batch;  /* staged files waiting for their fsync */
 	int progress;
 	uint64_t done, total; /* bytes, for the progress line */
 	uint64_t shown;       /* MiB last shown */
@@ -77,7 +78,7 @@ static int sink_end(void *ctx, const struct keel_file *f,
 
 	(void)f;
 	c->fd = -1;
-	return txn_stage_finish(c->s, &c->p->e[c->next++], fd, err);
+	return txn_stage_finish(c->s, &c->p->e[c->next++], fd, &c->batch, err);
 }
 
 static int save_manifest(struct keel_state *s, const struct plan *p,
@@ -103,22 +104,19 @@ int apply_stage(struct keel_state *s, const struct plan *p, void *ctx,
 			      .progress = a->progress,
 			      .total = a->checked->manifest->total_size };
 	struct pack_sink sink = { sink_begin, sink_write, sink_end, &c };
-	struct pack_contents pc;
 	int rc;
 
-	rc = pack_read_file(a->pack, a->trust, PACK_READ_ALL, &sink, &pc, err);
+	if (sync_batch_init(&c.batch))
+		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	rc = pack_reread_file(a->pack, a->checked, &sink, err);
 	if (c.fd >= 0)
 		close(c.fd);
+	if (!rc)
+		rc = txn_stage_sync(s, &c.batch, err);
+	sync_batch_free(&c.batch);
 	if (c.progress && c.done)
 		show_progress(&c, 1);
-	if (!rc && (pc.manifest_len != a->checked->manifest_len ||
-		    memcmp(pc.manifest_bytes, a->checked->manifest_bytes,
-			   pc.manifest_len) != 0))
-		rc = keel_error_set(err, KEEL_EPACK,
-			_("%s changed while it was being installed; make sure "
-			  "nothing writes to it and try again"), a->pack);
 	if (!rc)
-		rc = save_manifest(s, p, &pc, err);
-	pack_contents_free(&pc);
+		rc = save_manifest(s, p, a->checked, err);
 	return rc;
 }

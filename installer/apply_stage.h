@@ -6,12 +6,10 @@
 #include "pack_reader.h"
 #include "plan.h"
 #include "state.h"
-#include "trust.h"
 
 struct apply_stage {
 	const char *pack;
-	const struct keel_trust *trust;
-	const struct pack_contents *checked;  /* the first, manifest-only read */
+	const struct pack_contents *checked;  /* the first, verifying read */
 	int progress;                         /* show progress on stderr */
 };
 

@@ -193,7 +193,7 @@ static int prepare(struct apply_run *r, struct keel_error *err)
 static int install(struct apply_run *r, struct keel_error *err)
 {
 	struct apply_stage st = {
-		.pack = r->a.pack, .trust = r->trust, .checked = &r->pc,
+		.pack = r->a.pack, .checked = &r->pc,
 		.progress = !r->a.json && isatty(STDERR_FILENO),
 	};
 	char question[512];

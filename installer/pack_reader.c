@@ -419,9 +419,39 @@ static int open_archive(struct reader *r, struct keel_error *err)
 		archive_error_string(r->a) : "?");
 }
 
-int pack_read_fd(int fd, const char *name, const struct keel_trust *trust,
-		 enum pack_read_scope scope, const struct pack_sink *sink,
-		 struct pack_contents *out, struct keel_error *err)
+/* The second read of a pack whose manifest was verified by the first:
+ * the same signed bytes mean the same verdict, so they are compared, not
+ * verified and parsed again (which would double the memory a big
+ * manifest takes). */
+static int read_known_manifest(struct reader *r,
+			       const struct pack_contents *known,
+			       struct keel_error *err)
+{
+	char *manifest = NULL, *sig = NULL;
+	size_t mlen = 0, slen = 0;
+	int rc;
+
+	rc = read_small(r, MANIFEST_NAME, KEEL_MANIFEST_MAX, &manifest, &mlen,
+			err);
+	if (!rc)
+		rc = read_signature(r, &sig, &slen, err);
+	if (!rc && (mlen != known->manifest_len || slen != known->signature_len ||
+		    memcmp(manifest, known->manifest_bytes, mlen) != 0 ||
+		    memcmp(sig, known->signature, slen) != 0))
+		rc = keel_error_set(err, KEEL_EPACK,
+			_("%s changed while it was being installed; make sure "
+			  "nothing writes to it and try again"), r->name);
+	free(manifest);
+	free(sig);
+	return rc;
+}
+
+/* known NULL: a first read, verified into out. Otherwise a second read
+ * of the pack known describes; out is not touched. */
+static int read_pack(int fd, const char *name, const struct keel_trust *trust,
+		     const struct pack_contents *known,
+		     enum pack_read_scope scope, const struct pack_sink *sink,
+		     struct pack_contents *out, struct keel_error *err)
 {
 	struct reader r = {
 		.name = name,
@@ -431,22 +461,33 @@ int pack_read_fd(int fd, const char *name, const struct keel_trust *trust,
 	struct stat st;
 	int rc;
 
-	memset(out, 0, sizeof *out);
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
-		out->packed_bytes = (uint64_t)st.st_size;
+	if (out) {
+		memset(out, 0, sizeof *out);
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+			out->packed_bytes = (uint64_t)st.st_size;
+	}
 	rc = gzip_source_open(fd, name, &r.gz, err);
 	if (rc)
 		return rc;
 	rc = open_archive(&r, err);
 	if (!rc)
-		rc = read_manifest(&r, trust, out, err);
+		rc = known ? read_known_manifest(&r, known, err) :
+			     read_manifest(&r, trust, out, err);
 	if (!rc && scope == PACK_READ_ALL)
-		rc = read_payload(&r, out->manifest, sink, err);
+		rc = read_payload(&r, known ? known->manifest : out->manifest,
+				  sink, err);
 	archive_read_free(r.a);
 	gzip_source_close(r.gz);
-	if (rc)
+	if (rc && out)
 		pack_contents_free(out);
 	return rc;
+}
+
+int pack_read_fd(int fd, const char *name, const struct keel_trust *trust,
+		 enum pack_read_scope scope, const struct pack_sink *sink,
+		 struct pack_contents *out, struct keel_error *err)
+{
+	return read_pack(fd, name, trust, NULL, scope, sink, out, err);
 }
 
 /* The pack must be a regular file: a directory or a device is a mistake
@@ -494,7 +535,19 @@ int pack_read_file(const char *path, const struct keel_trust *trust,
 	rc = open_pack(path, &fd, err);
 	if (rc)
 		return rc;
-	rc = pack_read_fd(fd, path, trust, scope, sink, out, err);
+	rc = read_pack(fd, path, trust, NULL, scope, sink, out, err);
+	close(fd);
+	return rc;
+}
+
+int pack_reread_file(const char *path, const struct pack_contents *known,
+		     const struct pack_sink *sink, struct keel_error *err)
+{
+	int fd, rc = open_pack(path, &fd, err);
+
+	if (rc)
+		return rc;
+	rc = read_pack(fd, path, NULL, known, PACK_READ_ALL, sink, NULL, err);
 	close(fd);
 	return rc;
 }

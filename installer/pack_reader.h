@@ -50,6 +50,13 @@ int pack_read_file(const char *path, const struct keel_trust *trust,
 		   enum pack_read_scope scope, const struct pack_sink *sink,
 		   struct pack_contents *out, struct keel_error *err);
 
+/* Reads the pack at path a second time, for its payload: it must start
+ * with exactly the manifest and signature bytes of known (a first read's
+ * result, so nothing is verified or parsed again), and every payload
+ * entry is checked against known's manifest as pack_read_fd does. */
+int pack_reread_file(const char *path, const struct pack_contents *known,
+		     const struct pack_sink *sink, struct keel_error *err);
+
 void pack_contents_free(struct pack_contents *c);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/printbuf.h>
+
 #include "i18n.h"
 #include "plan.h"
 
@@ -139,6 +141,17 @@ static struct json_object *entry_to_json(const struct plan_entry *e)
 	return o;
 }
 
+/* Appends o as compact JSON and drops the reference; 0 or -1. */
+static int append_json(struct printbuf *pb, struct json_object *o)
+{
+	const char *text = json_object_to_json_string_ext(o,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	int rc = text ? printbuf_memappend(pb, text, (int)strlen(text)) : -1;
+
+	json_object_put(o);
+	return rc < 0 ? -1 : 0;
+}
+
 static struct json_object *strings_to_json(char **list, size_t n)
 {
 	struct json_object *a = json_object_new_array();
@@ -149,29 +162,53 @@ static struct json_object *strings_to_json(char **list, size_t n)
 	return a;
 }
 
-struct json_object *plan_to_json(const struct plan *p)
+static struct json_object *release_to_json(const struct plan *p)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *entries = json_object_new_array(), *release;
+	struct json_object *a = json_object_new_array();
 	size_t i;
 
-	json_object_object_add(o, "tx", json_object_new_int64((int64_t)p->tx));
-	json_object_object_add(o, "op", json_object_new_string(p->op));
-	for (i = 0; i < p->n; i++)
-		json_object_array_add(entries, entry_to_json(&p->e[i]));
-	json_object_object_add(o, "entries", entries);
-	json_object_object_add(o, "new_dirs",
-			       strings_to_json(p->new_dirs, p->n_new_dirs));
-	json_object_object_add(o, "drop_dirs",
-			       strings_to_json(p->drop_dirs, p->n_drop_dirs));
-	release = json_object_new_array();
 	for (i = 0; i < p->n_release; i++)
-		json_object_array_add(release,
-			json_object_new_int64((int64_t)p->release[i]));
-	json_object_object_add(o, "release", release);
-	json_object_object_add(o, "keep_backup",
-			       json_object_new_boolean(p->keep_backup));
-	return o;
+		json_object_array_add(a, json_object_new_int64((int64_t)p->release[i]));
+	return a;
+}
+
+static int append_plan(struct printbuf *pb, const struct plan *p)
+{
+	size_t i;
+	int bad = sprintbuf(pb, "{\n  \"tx\": %lu,\n  \"op\": ", p->tx) < 0 ||
+		  append_json(pb, json_object_new_string(p->op)) ||
+		  sprintbuf(pb, ",\n  \"entries\": [") < 0;
+
+	for (i = 0; !bad && i < p->n; i++)
+		bad = sprintbuf(pb, i ? ",\n    " : "\n    ") < 0 ||
+		      append_json(pb, entry_to_json(&p->e[i]));
+	return bad || sprintbuf(pb, "\n  ],\n  \"new_dirs\": ") < 0 ||
+	       append_json(pb, strings_to_json(p->new_dirs, p->n_new_dirs)) ||
+	       sprintbuf(pb, ",\n  \"drop_dirs\": ") < 0 ||
+	       append_json(pb, strings_to_json(p->drop_dirs, p->n_drop_dirs)) ||
+	       sprintbuf(pb, ",\n  \"release\": ") < 0 ||
+	       append_json(pb, release_to_json(p)) ||
+	       sprintbuf(pb, ",\n  \"keep_backup\": %s\n}\n",
+			 p->keep_backup ? "true" : "false") < 0 ? -1 : 0;
+}
+
+/* A plan of 4096 files is several MiB as a json-c tree: each entry is
+ * built, printed and freed in turn, so only the text is held. */
+char *plan_to_text(const struct plan *p, size_t *len)
+{
+	struct printbuf *pb = printbuf_new();
+	char *text = NULL;
+
+	if (pb && append_plan(pb, p) == 0) {
+		text = pb->buf;    /* taken over from the printbuf */
+		*len = (size_t)pb->bpos;
+		pb->buf = NULL;
+	}
+	if (pb) {
+		free(pb->buf);
+		free(pb);
+	}
+	return text;
 }
 
 static const char *get_str(struct json_object *o, const char *key)

@@ -55,8 +55,10 @@ int plan_add_release(struct plan *p, unsigned long tx);
 long plan_find(const struct plan *p, const char *path);
 void plan_free(struct plan *p);
 
-struct json_object *plan_to_json(const struct plan *p);
-/* Reads what plan_to_json wrote; origin names the file in messages. */
+/* The plan as JSON text, one entry per line; NULL when out of memory.
+ * The caller frees it. */
+char *plan_to_text(const struct plan *p, size_t *len);
+/* Reads what plan_to_text wrote (parsed); origin names the file in messages. */
 int plan_from_json(struct json_object *o, const char *origin, struct plan *p,
 		   struct keel_error *err);
 

@@ -40,16 +40,14 @@ int txn_fail_path(struct keel_state *s, struct keel_error *err,
 int txn_begin(struct keel_state *s, const struct plan *p,
 	      struct json_object *meta, struct keel_error *err)
 {
-	struct json_object *o = plan_to_json(p);
-	char name[64];
-	const char *text;
+	size_t len;
+	char name[64], *text = plan_to_text(p, &len);
 	int rc;
 
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-					      JSON_C_TO_STRING_NOSLASHESCAPE);
 	snprintf(name, sizeof name, "tx/%lu.json", p->tx);
-	rc = state_write_file(s, name, text, strlen(text), err);
-	json_object_put(o);
+	rc = text ? state_write_file(s, name, text, len, err) :
+		    keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	free(text);
 	if (rc) {
 		json_object_put(meta);
 		return rc;
@@ -143,20 +141,29 @@ int txn_stage_open(struct keel_state *s, const struct plan_entry *e,
 }
 
 /* Files keel installs belong to root, as a package manager's do; an
- * unprivileged run (a user's own image, the tests) keeps its own. */
+ * unprivileged run (a user's own image, the tests) keeps its own. The
+ * file goes into the batch, which fsyncs it before "prepared". */
 int txn_stage_finish(struct keel_state *s, const struct plan_entry *e,
-		     int fd, struct keel_error *err)
+		     int fd, struct sync_batch *batch, struct keel_error *err)
 {
-	int bad = (geteuid() == 0 && fchown(fd, 0, 0)) ||
-		  fchmod(fd, e->mode) || fsync(fd);
-	int errnum = errno;
+	if ((geteuid() == 0 && fchown(fd, 0, 0)) || fchmod(fd, e->mode)) {
+		int errnum = errno;
 
-	if (close(fd) && !bad) {
-		bad = 1;
-		errnum = errno;
+		close(fd);
+		errno = errnum;
+		return txn_fail_path(s, err, _("cannot stage"), e->path);
 	}
-	errno = errnum;
-	return bad ? txn_fail_path(s, err, _("cannot stage"), e->path) : KEEL_OK;
+	if (sync_batch_add(batch, fd, e->path))
+		return txn_fail_path(s, err, _("cannot stage"), batch->failed);
+	return KEEL_OK;
+}
+
+int txn_stage_sync(struct keel_state *s, struct sync_batch *batch,
+		   struct keel_error *err)
+{
+	if (sync_batch_flush(batch))
+		return txn_fail_path(s, err, _("cannot stage"), batch->failed);
+	return KEEL_OK;
 }
 
 static int stage_restore(struct keel_state *s, const struct plan_entry *e,

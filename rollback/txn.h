@@ -9,6 +9,7 @@
 #include "error.h"
 #include "plan.h"
 #include "state.h"
+#include "sync_batch.h"
 
 /* Saves the plan as tx/N.json and journals "begin" with the fields of
  * meta (op, version, signer, ...; the reference is taken). */
@@ -32,11 +33,15 @@ int txn_make_dirs(struct keel_state *s, const struct plan *p,
 		  struct keel_error *err);
 
 /* Staging of one PLAN_INSTALL entry: opens PATH.keel-new for writing;
- * finish sets its mode and owner, fsyncs and closes it. */
+ * finish sets its mode and owner and hands it to the batch (which takes
+ * the fd whatever happens); txn_stage_sync fsyncs what the batch holds,
+ * and must succeed before the transaction is journaled "prepared". */
 int txn_stage_open(struct keel_state *s, const struct plan_entry *e,
 		   int *fd, struct keel_error *err);
 int txn_stage_finish(struct keel_state *s, const struct plan_entry *e,
-		     int fd, struct keel_error *err);
+		     int fd, struct sync_batch *batch, struct keel_error *err);
+int txn_stage_sync(struct keel_state *s, struct sync_batch *batch,
+		   struct keel_error *err);
 
 /* Stages every PLAN_RESTORE entry from the backup store. */
 int txn_stage_restores(struct keel_state *s, const struct plan *p,
