@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "json_scan.h"
 #include "limits.h"
 #include "manifest.h"
 #include "manifest_field.h"
 #include "manifest_files.h"
+#include "manifest_json.h"
 #include "pack_path.h"
 
 #define NAME_MAX_LEN 64
@@ -360,6 +360,7 @@ static int check_boot_file(struct mf_ctx *c, const struct keel_manifest *m)
 }
 
 static int parse_top(struct mf_ctx *c, struct json_object *top,
+		     const char *buf, struct files_span *span,
 		     struct keel_manifest *m)
 {
 	int rc;
@@ -385,104 +386,10 @@ static int parse_top(struct mf_ctx *c, struct json_object *top,
 	if (!rc)
 		rc = parse_boot(c, top, m);
 	if (!rc)
-		rc = manifest_parse_files(c, top, m);
+		rc = manifest_parse_files(c, top, buf, span, m);
 	if (!rc)
 		rc = check_boot_file(c, m);
 	return rc;
-}
-
-static int scan_text(struct mf_ctx *c, const char *buf, size_t len,
-		     struct json_scan *scan)
-{
-	switch (json_scan(buf, len, scan)) {
-	case JSON_SCAN_OK:
-		return KEEL_OK;
-	case JSON_SCAN_NUL_BYTE:
-		return mf_fail(c, _("the manifest has a NUL byte at offset "
-				    "%zu."), scan->offset);
-	case JSON_SCAN_BAD_UTF8:
-		return mf_fail(c, _("the manifest is not valid UTF-8 at offset "
-				    "%zu."), scan->offset);
-	case JSON_SCAN_CONTROL:
-		return mf_fail(c, _("the manifest has an unescaped control "
-				    "character inside a string at offset %zu."),
-			       scan->offset);
-	case JSON_SCAN_NUL_ESCAPE:
-		return mf_fail(c, _("the manifest has a NUL character "
-				    "(\\u0000) inside a string at offset %zu."),
-			       scan->offset);
-	case JSON_SCAN_SYNTAX:
-		return mf_fail(c, _("the manifest is not valid JSON: unexpected "
-				    "character at offset %zu."), scan->offset);
-	}
-	return mf_fail(c, _("the manifest is not valid JSON."));
-}
-
-static int json_fail(struct mf_ctx *c, struct json_tokener *tok)
-{
-	enum json_tokener_error e = json_tokener_get_error(tok);
-	size_t at = json_tokener_get_parse_end(tok);
-
-	if (e == json_tokener_continue)
-		return mf_fail(c, _("the manifest is not valid JSON: it ends "
-				    "early, at offset %zu."), at);
-	return mf_fail(c, _("the manifest is not valid JSON: %s at offset "
-			    "%zu."), json_tokener_error_desc(e), at);
-}
-
-/* Strict JSON: no comments, single quotes or trailing characters. A top
- * level "null" parses to NULL without an error: not an object either. */
-static int parse_json(struct mf_ctx *c, const char *buf, size_t len,
-		      struct json_object **out)
-{
-	struct json_tokener *tok;
-	struct json_object *obj;
-	int rc = KEEL_OK;
-
-	tok = json_tokener_new();
-	if (!tok)
-		return mf_nomem(c);
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-				    JSON_TOKENER_VALIDATE_UTF8);
-	obj = json_tokener_parse_ex(tok, buf, (int)len);
-	if (json_tokener_get_error(tok) != json_tokener_success)
-		rc = json_fail(c, tok);
-	else if (json_tokener_get_parse_end(tok) != len)
-		rc = mf_fail(c, _("the manifest is not valid JSON: there is "
-				  "more after its end, at offset %zu."),
-			     json_tokener_get_parse_end(tok));
-	else if (!json_object_is_type(obj, json_type_object))
-		rc = mf_fail(c, _("the manifest must be a JSON object."));
-	json_tokener_free(tok);
-	if (rc) {
-		json_object_put(obj);
-		obj = NULL;
-	}
-	*out = obj;
-	return rc;
-}
-
-static int load_tree(struct mf_ctx *c, const char *buf, size_t len,
-		     struct json_object **out)
-{
-	struct json_scan scan;
-	int rc;
-
-	*out = NULL;
-	if (len > KEEL_MANIFEST_MAX)
-		return mf_fail(c, _("the manifest is %zu bytes; at most %u are "
-				    "allowed."), len, KEEL_MANIFEST_MAX);
-	rc = scan_text(c, buf, len, &scan);
-	if (!rc)
-		rc = parse_json(c, buf, len, out);
-	if (rc)
-		return rc;
-	if (json_count_members(*out) == scan.members)
-		return KEEL_OK;
-	json_object_put(*out);
-	*out = NULL;
-	return mf_fail(c, _("the manifest has the same key twice in one "
-			    "object."));
 }
 
 int manifest_parse(const char *buf, size_t len, enum manifest_mode mode,
@@ -491,18 +398,19 @@ int manifest_parse(const char *buf, size_t len, enum manifest_mode mode,
 {
 	struct mf_ctx c = { origin, mode, err };
 	struct json_object *top;
+	struct files_span span;
 	struct keel_manifest *m;
-	int rc;
+	int rc, have_span;
 
 	*out = NULL;
-	rc = load_tree(&c, buf, len, &top);
+	rc = mj_load(&c, buf, len, &top, &span, &have_span);
 	if (rc)
 		return rc;
 	m = calloc(1, sizeof *m);
 	if (!m)
 		rc = mf_nomem(&c);
 	else
-		rc = parse_top(&c, top, m);
+		rc = parse_top(&c, top, buf, have_span ? &span : NULL, m);
 	json_object_put(top);
 	if (rc) {
 		manifest_free(m);

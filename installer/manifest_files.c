@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "json_scan.h"
 #include "limits.h"
 #include "manifest_files.h"
 #include "pack_path.h"
@@ -231,27 +232,66 @@ static int check_total(struct mf_ctx *c, struct keel_manifest *m)
 	return KEEL_OK;
 }
 
-int manifest_parse_files(struct mf_ctx *c, struct json_object *top,
-			 struct keel_manifest *m)
+static int alloc_files(struct mf_ctx *c, size_t n, struct keel_manifest *m)
 {
-	struct json_object *arr;
-	size_t i, n;
-	int rc;
-
-	rc = mf_array(c, top, NULL, "files", 1, KEEL_FILES_MAX, &arr);
-	if (rc)
-		return rc;
-	n = json_object_array_length(arr);
 	if (n == 0)
 		return mf_fail(c, _("files is empty; a pack holds at least one "
 				    "file."));
+	if (n > KEEL_FILES_MAX)
+		return mf_fail(c, _("%s has %zu entries; at most %zu are "
+				    "allowed."), "files", n,
+			       (size_t)KEEL_FILES_MAX);
 	m->files = calloc(n, sizeof *m->files);
 	if (!m->files)
 		return mf_nomem(c);
 	m->n_files = n;
-	for (i = 0; i < n && rc == KEEL_OK; i++)
+	return KEEL_OK;
+}
+
+static int parse_tree(struct mf_ctx *c, struct json_object *top,
+		      struct keel_manifest *m)
+{
+	struct json_object *arr;
+	size_t i;
+	int rc;
+
+	rc = mf_array(c, top, NULL, "files", 1, KEEL_FILES_MAX, &arr);
+	if (!rc)
+		rc = alloc_files(c, json_object_array_length(arr), m);
+	for (i = 0; i < m->n_files && rc == KEEL_OK; i++)
 		rc = parse_entry(c, json_object_array_get_idx(arr, i), i,
 				 &m->files[i]);
+	return rc;
+}
+
+/* Each entry parsed, converted and freed before the next. */
+static int parse_span(struct mf_ctx *c, const char *buf,
+		      struct files_span *span, struct keel_manifest *m)
+{
+	struct json_object *e;
+	size_t i, members = 0;
+	int rc = alloc_files(c, span->entries, m);
+
+	for (i = 0; i < m->n_files && rc == KEEL_OK; i++) {
+		rc = mj_next_entry(c, buf, span, &e);
+		if (rc)
+			break;
+		members += json_count_members(e);
+		rc = parse_entry(c, e, i, &m->files[i]);
+		json_object_put(e);
+	}
+	if (!rc && members != span->members)
+		rc = mf_fail(c, _("the manifest has the same key twice in one "
+				  "object."));
+	return rc;
+}
+
+int manifest_parse_files(struct mf_ctx *c, struct json_object *top,
+			 const char *buf, struct files_span *span,
+			 struct keel_manifest *m)
+{
+	int rc = span ? parse_span(c, buf, span, m) : parse_tree(c, top, m);
+
 	if (!rc)
 		rc = check_paths(c, m);
 	if (!rc)
