@@ -81,18 +81,19 @@ static int add_file(struct keel_state *s, struct plan *p,
 	char shown[PATH_MAX];
 	struct plan_entry *e;
 	struct stat st;
-	int existed, rc;
+	int existed, rc, parent_missing;
 
 	if (strncmp(f->path, STATE_DIR "/", sizeof STATE_DIR) == 0 ||
 	    strcmp(f->path, STATE_DIR) == 0)
 		return keel_error_set(err, KEEL_ENOTAPPLICABLE,
 			_("the pack would write %s, inside keel's own state "
 			  "directory: refused"), f->path);
-	rc = txn_plan_parents(&s->target, p, f->path, err);
+	rc = txn_plan_parents(&s->target, p, f->path, &parent_missing, err);
 	if (rc)
 		return rc;
-	existed = target_lstat(&s->target, f->path, &st) == 0;
-	if (!existed && errno != ENOENT)
+	/* In a directory the plan creates, nothing can be in the way. */
+	existed = !parent_missing && target_lstat(&s->target, f->path, &st) == 0;
+	if (!existed && !parent_missing && errno != ENOENT)
 		return keel_error_errno(err, KEEL_EFAIL, errno, _("cannot examine %s"),
 			target_path(&s->target, f->path, shown, sizeof shown));
 	if (existed && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))

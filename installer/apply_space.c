@@ -90,21 +90,34 @@ static int short_of(struct keel_state *s, const struct fs_need *f,
 	return KEEL_OK;
 }
 
+static int same_dir(const char *a, const char *b)
+{
+	const char *sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t la = sa ? (size_t)(sa - a) : 0, lb = sb ? (size_t)(sb - b) : 0;
+
+	return la == lb && memcmp(a, b, la) == 0;
+}
+
 int apply_check_space(struct keel_state *s, const struct plan *p,
 		      struct keel_error *err)
 {
 	struct fs_need fs[FS_MAX];
-	struct fs_need *f;
+	struct fs_need *f = NULL;
+	const char *last = NULL;
 	size_t n = 0, i;
 	int fd, rc;
 
 	for (i = 0; i < p->n; i++) {
 		if (p->e[i].action != PLAN_INSTALL)
 			continue;
-		fd = nearest_dir(&s->target, p->e[i].path);
-		f = fd >= 0 ? find_fs(fs, &n, fd, p->e[i].path) : NULL;
-		if (fd >= 0)
-			close(fd);
+		/* Files come grouped by directory: one lookup per directory. */
+		if (!last || !same_dir(last, p->e[i].path)) {
+			fd = nearest_dir(&s->target, p->e[i].path);
+			f = fd >= 0 ? find_fs(fs, &n, fd, p->e[i].path) : NULL;
+			if (fd >= 0)
+				close(fd);
+			last = p->e[i].path;
+		}
 		if (!f)
 			continue;  /* unknowable: staging will report ENOSPC */
 		f->bytes += p->e[i].size;

@@ -61,11 +61,15 @@ static int has_dir(const struct plan *p, const char *dir)
 }
 
 int txn_plan_parents(const struct target *t, struct plan *p,
-		     const char *path, struct keel_error *err)
+		     const char *path, int *parent_missing,
+		     struct keel_error *err)
 {
 	char dir[PATH_MAX], shown[PATH_MAX];
 	const char *slash = path;
 	int fd, missing = 0;
+
+	if (parent_missing)
+		*parent_missing = 0;
 
 	while ((slash = strchr(slash, '/')) != NULL) {
 		snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path);
@@ -92,5 +96,8 @@ int txn_plan_parents(const struct target *t, struct plan *p,
 		if (missing && !has_dir(p, dir) && plan_add_new_dir(p, dir))
 			return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	}
+	/* dir is the parent now, if path has one. */
+	if (parent_missing && strchr(path, '/'))
+		*parent_missing = has_dir(p, dir);
 	return KEEL_OK;
 }

@@ -23,8 +23,10 @@ int txn_run(struct keel_state *s, const struct plan *p,
 
 /* Adds every missing ancestor directory of path to the plan's new_dirs
  * (parents first, once each). An ancestor that exists but is not a
- * directory is KEEL_ENOTAPPLICABLE. */
+ * directory is KEEL_ENOTAPPLICABLE. *parent_missing (if not NULL) says
+ * whether path's own directory is one the plan creates. */
 int txn_plan_parents(const struct target *t, struct plan *p,
-		     const char *path, struct keel_error *err);
+		     const char *path, int *parent_missing,
+		     struct keel_error *err);
 
 #endif

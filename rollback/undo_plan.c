@@ -37,7 +37,7 @@ static int add_undo_step(struct keel_state *s, struct plan *out,
 			from->tx, s->path);
 	/* A superseding level may have removed the directory since. */
 	if (fe->existed) {
-		int rc = txn_plan_parents(&s->target, out, fe->path, err);
+		int rc = txn_plan_parents(&s->target, out, fe->path, NULL, err);
 
 		if (rc)
 			return rc;
