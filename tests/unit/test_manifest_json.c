@@ -85,6 +85,20 @@ static void test_layouts(void)
 		    "more keys after files");
 }
 
+/* json-c's own printing of a manifest: other blanks, other order. */
+static void test_json_c_layout(void)
+{
+	char *json = mutate(signed_base, "files[1].size", "5", NULL, NULL);
+	struct keel_manifest *m = parse_ok(json, MANIFEST_SIGNED,
+					   "a manifest printed by json-c");
+
+	ok(m && m->n_files == 7 && m->files[1].size == 5 &&
+	   strcmp(m->files[6].path, "usr/share/keel/a.b") == 0,
+	   "all seven files, the changed size among them");
+	manifest_free(m);
+	free(json);
+}
+
 static void test_refusals(void)
 {
 	/* Refused for the path, not for the JSON: the string was read whole. */
@@ -140,6 +154,7 @@ int main(void)
 {
 	diag("the manifest's files array, entry by entry");
 	test_layouts();
+	test_json_c_layout();
 	test_refusals();
 	test_offsets();
 	return done_testing();
