@@ -208,6 +208,7 @@ static int keel_sets(size_t len, struct keel_error *err)
 	editenv(NULL, (const char *const[]){ "create", NULL });
 	raw = read_file(&n);
 	grubenv_parse(raw, n, file, &env, err);
+	free(raw);
 	memset(value, 'x', len);
 	value[len] = '\0';
 	grubenv_set(&env, "v", value);
