@@ -1,0 +1,38 @@
+/* grub_entry.h: the Linux boot commands of a grub.cfg entry, and the keel
+ * entry that boots keel-hv with that kernel, command line and initrd. */
+#ifndef KEEL_GRUB_ENTRY_H
+#define KEEL_GRUB_ENTRY_H
+
+#include <stddef.h>
+
+#include "error.h"
+#include "grubcfg.h"
+
+struct grub_boot {
+	char *kernel;    /* the linux command's file, as GRUB names it */
+	char *cmdline;   /* the rest of that line, exactly as written */
+	char *initrd;    /* the initrd command's file, NULL if none */
+	size_t linux_at, initrd_at;  /* their lines in the entry's body */
+};
+
+/* Finds the linux and initrd commands of e. An entry that boots anything
+ * else (multiboot, chainloader, linux16, several initrds, the kernel
+ * behind a condition) is KEEL_ENOTAPPLICABLE with the reason. */
+int grub_entry_boot(const struct grub_item *e, const char *origin,
+		    struct grub_boot *b, struct keel_error *err);
+
+void grub_boot_free(struct grub_boot *b);
+
+/* keel-hv's path as GRUB will name it: next to the kernel, in keel/
+ * ("/boot/vmlinuz-X" gives "/boot/keel/keel-hv-VERSION"). malloc'd. */
+char *grub_keel_hv_path(const struct grub_boot *b, const char *version);
+
+/* The menuentry "keel-VERSION": e's body with its linux line turned into
+ * "multiboot2 HV_PATH [HV_OPTIONS]" + "module2 KERNEL CMDLINE" and its
+ * initrd line into "module2 INITRD"; everything else (insmod, search, set
+ * root) as e has it. malloc'd text, NULL when out of memory. */
+char *grub_keel_entry(const struct grub_item *e, const struct grub_boot *b,
+		      const char *version, const char *hv_path,
+		      const char *hv_options);
+
+#endif

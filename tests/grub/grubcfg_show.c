@@ -1,0 +1,94 @@
+/* grubcfg_show.c: prints what keel reads from a target's grub.cfg (the
+ * default entry and how it boots) and the keel entry it would write. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grub_default.h"
+#include "grub_entry.h"
+#include "grubcfg.h"
+#include "grubenv.h"
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = malloc(1 << 20);
+
+	*len = 0;
+	if (f && buf) {
+		*len = fread(buf, 1, (1 << 20) - 1, f);
+		buf[*len] = '\0';
+	}
+	if (f)
+		fclose(f);
+	if (!f) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int show(const char *root, const char *version, const char *opts,
+		struct keel_error *err)
+{
+	char cfg_path[4096], env_path[4096], *text, *envtext, *hv, *entry;
+	const struct grub_item *e;
+	struct grub_cfg cfg;
+	struct grub_boot b;
+	struct grubenv env;
+	size_t len, envlen;
+	int rc;
+
+	snprintf(cfg_path, sizeof cfg_path, "%s/boot/grub/grub.cfg", root);
+	snprintf(env_path, sizeof env_path, "%s/boot/grub/grubenv", root);
+	text = slurp(cfg_path, &len);
+	if (!text)
+		return keel_error_set(err, KEEL_EFAIL, "cannot read %s", cfg_path);
+	grubenv_init(&env);
+	envtext = slurp(env_path, &envlen);
+	rc = envtext ? grubenv_parse(envtext, envlen, env_path, &env, err) : 0;
+	if (!rc)
+		rc = grubcfg_parse(text, cfg_path, &cfg, err);
+	free(text);
+	free(envtext);
+	if (rc)
+		return rc;
+	printf("sources custom.cfg: %s\nreads next_entry: %s\n",
+	       cfg.sources_custom ? "yes" : "no",
+	       cfg.reads_next_entry ? "yes" : "no");
+	rc = grub_default_entry(&cfg, grubenv_get(&env, "saved_entry"),
+				cfg_path, &e, err);
+	if (!rc)
+		rc = grub_entry_boot(e, cfg_path, &b, err);
+	if (!rc) {
+		hv = grub_keel_hv_path(&b, version);
+		entry = grub_keel_entry(e, &b, version, hv, opts);
+		printf("default: %s\nid: %s\nkernel: %s\ncmdline: %s\n"
+		       "initrd: %s\nkeel-hv: %s\n--- keel entry\n%s",
+		       e->title, e->id ? e->id : "-", b.kernel, b.cmdline,
+		       b.initrd ? b.initrd : "-", hv, entry);
+		free(hv);
+		free(entry);
+		grub_boot_free(&b);
+	}
+	grubcfg_free(&cfg);
+	grubenv_free(&env);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct keel_error err = { 0 };
+	int rc;
+
+	if (argc < 3 || argc > 4) {
+		fprintf(stderr, "usage: grubcfg_show ROOT VERSION [HV_OPTIONS]\n");
+		return 2;
+	}
+	rc = show(argv[1], argv[2], argc == 4 ? argv[3] : NULL, &err);
+	if (rc)
+		fprintf(stderr, "grubcfg_show: %s\n", err.msg);
+	return rc;
+}
