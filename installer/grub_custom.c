@@ -75,3 +75,14 @@ int grub_custom_update(const char *old, const char *block, const char *origin,
 	*out = s;
 	return KEEL_OK;
 }
+
+char *grub_custom_block(const char *text)
+{
+	const char *begin = text ? find_line(text, GRUB_CUSTOM_BEGIN) : NULL;
+	const char *end = begin ? find_line(begin, GRUB_CUSTOM_END) : NULL;
+
+	if (!begin || !end)
+		return strdup("");
+	begin = after_line(begin);
+	return strndup(begin, (size_t)(end - begin));
+}

@@ -18,4 +18,8 @@
 int grub_custom_update(const char *old, const char *block, const char *origin,
 		       char **out, struct keel_error *err);
 
+/* The text between keel's markers in custom.cfg (malloc'd; "" when the
+ * file has no block), or NULL when out of memory. */
+char *grub_custom_block(const char *text);
+
 #endif

@@ -58,6 +58,44 @@ static void track_if(char **words, int *depth)
 
 static int check_command(const struct grub_item *e, const char *origin,
 			 char **words, int n, int in_if, struct grub_boot *b,
+			 size_t at, struct keel_error *err);
+
+/* A keel entry's own lines: multiboot2 keel-hv, module2 kernel, module2
+ * initrd, as grub_keel_entry writes them. */
+static int keel_command(const struct grub_item *e, const char *origin,
+			char **words, int n, int in_if, struct grub_boot *b,
+			size_t at, struct keel_error *err)
+{
+	char *linux_words[] = { "linux", n > 1 ? words[1] : NULL, NULL };
+	char *initrd_words[] = { "initrd", n > 1 ? words[1] : NULL, NULL };
+
+	if (strcmp(words[0], "multiboot2") == 0) {
+		if (b->keel)
+			return refuse(e, origin, _("loads two hypervisors"), err);
+		b->keel = 1;
+		b->hv_at = at;
+		return KEEL_OK;
+	}
+	if (!b->keel)
+		return refuse(e, origin, _("loads a module2 before its "
+					   "hypervisor"), err);
+	if (!b->kernel)
+		return check_command(e, origin, linux_words, n > 1 ? 2 : 1,
+				     in_if, b, at, err);
+	if (n > 2)
+		return refuse(e, origin, _("loads several initrd files, which "
+					   "keel-hv does not support"), err);
+	return check_command(e, origin, initrd_words, n > 1 ? 2 : 1, in_if, b,
+			     at, err);
+}
+
+static int is_keel_entry(const struct grub_item *e)
+{
+	return e->id && strncmp(e->id, "keel-", 5) == 0;
+}
+
+static int check_command(const struct grub_item *e, const char *origin,
+			 char **words, int n, int in_if, struct grub_boot *b,
 			 size_t at, struct keel_error *err)
 {
 	static const char *const foreign[] = {
@@ -67,6 +105,9 @@ static int check_command(const struct grub_item *e, const char *origin,
 	const char *cmd = words[0];
 	size_t i;
 
+	if (is_keel_entry(e) && (strcmp(cmd, "multiboot2") == 0 ||
+				 strcmp(cmd, "module2") == 0))
+		return keel_command(e, origin, words, n, in_if, b, at, err);
 	for (i = 0; foreign[i]; i++)
 		if (strcmp(cmd, foreign[i]) == 0)
 			return refuse(e, origin, _("does not boot Linux with the "
@@ -191,15 +232,22 @@ char *grub_keel_entry(const struct grub_item *e, const struct grub_boot *b,
 		      const char *hv_options)
 {
 	char title[512], id[128], *s;
+	const char *base;
 	size_t i;
 
-	snprintf(title, sizeof title, "keel %s: %s", version, e->title);
+	/* An earlier level's entry: its title without that level's prefix. */
+	base = e->title;
+	if (b->keel && strncmp(base, "keel ", 5) == 0 && strstr(base, ": "))
+		base = strstr(base, ": ") + 2;
+	snprintf(title, sizeof title, "keel %s: %s", version, base);
 	snprintf(id, sizeof id, "keel-%s", version);
 	s = append_quoted(strdup("menuentry "), title);
 	s = append(s, " --class keel --class gnu-linux --class os "
 		      "$menuentry_id_option ");
 	s = append(append_quoted(s, id), " {\n");
 	for (i = 0; s && i < e->n_body; i++) {
+		if (b->keel && i == b->hv_at)
+			continue;  /* the earlier level's keel-hv */
 		s = append(s, "\t");
 		if (i == b->linux_at) {
 			s = append(append(s, "multiboot2 "), hv_path);

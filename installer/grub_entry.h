@@ -13,11 +13,15 @@ struct grub_boot {
 	char *cmdline;   /* the rest of that line, exactly as written */
 	char *initrd;    /* the initrd command's file, NULL if none */
 	size_t linux_at, initrd_at;  /* their lines in the entry's body */
+	int keel;        /* e is a keel entry: module2 lines hold these */
+	size_t hv_at;    /* and its multiboot2 line is here */
 };
 
-/* Finds the linux and initrd commands of e. An entry that boots anything
- * else (multiboot, chainloader, linux16, several initrds, the kernel
- * behind a condition) is KEEL_ENOTAPPLICABLE with the reason. */
+/* Finds the linux and initrd commands of e, or in a keel entry (id
+ * keel-*, from an earlier level) the kernel and initrd it chains. An entry
+ * that boots anything else (multiboot, chainloader, linux16, several
+ * initrds, the kernel behind a condition) is KEEL_ENOTAPPLICABLE with the
+ * reason. */
 int grub_entry_boot(const struct grub_item *e, const char *origin,
 		    struct grub_boot *b, struct keel_error *err);
 

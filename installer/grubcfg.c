@@ -268,6 +268,12 @@ static int one_line(struct parser *ps, const char *line)
 	if (n < 0)
 		return n == -2 ? nomem(ps) : fail(ps, _("a quote is not closed"));
 	opens = n > 0 && strcmp(words[n - 1], "{") == 0;
+	if (n > 1 && !opens && (strcmp(words[0], "menuentry") == 0 ||
+				strcmp(words[0], "submenu") == 0)) {
+		grub_free_words(words);
+		return fail(ps, _("a menu entry on one line (keel reads entries "
+				  "whose lines end in '{' and start with '}')"));
+	}
 	if (n > 0 && strcmp(words[0], "}") == 0) {
 		if (ps->depth == 0)
 			rc = fail(ps, _("a '}' closes nothing"));

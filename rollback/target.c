@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/limits.h>  /* PATH_MAX; <limits.h> would find installer/limits.h */
 #include <stdio.h>
+#include <stdlib.h>
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -87,6 +88,58 @@ int target_lstat(const struct target *t, const char *rel, struct stat *st)
 	rc = fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW);
 	e = errno;
 	close(dirfd);
+	errno = e;
+	return rc;
+}
+
+static int read_fd(int fd, size_t max, char **buf, size_t *len)
+{
+	struct stat st;
+	ssize_t got = 0;
+	size_t have = 0;
+
+	if (fstat(fd, &st))
+		return -1;
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
+		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		return -1;
+	}
+	*buf = malloc((size_t)st.st_size + 1);
+	if (!*buf)
+		return -1;
+	while (have < (size_t)st.st_size &&
+	       (got = read(fd, *buf + have, (size_t)st.st_size - have)) > 0)
+		have += (size_t)got;
+	if (got < 0) {
+		int e = errno;
+
+		free(*buf);
+		*buf = NULL;
+		errno = e;
+		return -1;
+	}
+	(*buf)[have] = '\0';
+	*len = have;
+	return 0;
+}
+
+int target_read_file(const struct target *t, const char *rel, size_t max,
+		     char **buf, size_t *len)
+{
+	const char *name;
+	int dirfd = target_open_parent(t, rel, &name), fd = -1, rc = -1, e;
+
+	*buf = NULL;
+	*len = 0;
+	if (dirfd >= 0)
+		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0)
+		rc = read_fd(fd, max, buf, len);
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	if (dirfd >= 0)
+		close(dirfd);
 	errno = e;
 	return rc;
 }

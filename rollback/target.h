@@ -29,6 +29,12 @@ int target_open_parent(const struct target *t, const char *rel,
 const char *target_path(const struct target *t, const char *rel, char *buf,
 			size_t size);
 
+/* Reads the regular file rel inside the root, of at most max bytes, into
+ * *buf (malloc'd, NUL-terminated): 0, or -1 with errno (ENOENT: none;
+ * EFBIG: larger than max; EINVAL: not a regular file). */
+int target_read_file(const struct target *t, const char *rel, size_t max,
+		     char **buf, size_t *len);
+
 /* lstat of rel inside the root: 0, or -1 with errno. */
 int target_lstat(const struct target *t, const char *rel, struct stat *st);
 

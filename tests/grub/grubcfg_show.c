@@ -1,11 +1,13 @@
 /* grubcfg_show.c: prints what keel reads from a target's grub.cfg (the
- * default entry and how it boots) and the keel entry it would write. */
+ * default entry and how it boots) and the keel entry it would write; with
+ * --chain, makes apply's boot-chain change and writes it into the target. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "grub_chain.h"
 #include "grub_default.h"
 #include "grub_entry.h"
 #include "grubcfg.h"
@@ -78,11 +80,63 @@ static int show(const char *root, const char *version, const char *opts,
 	return rc;
 }
 
+static int put(const char *root, const char *rel, const char *buf,
+	       size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%s", root, rel);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f))
+		return -1;
+	return 0;
+}
+
+/* What keel apply will write (without its transaction: a test tool). */
+static int chain(const char *root, const char *version, const char *opts,
+		 int trial, struct keel_error *err)
+{
+	struct target t;
+	struct grub_chain c;
+	int rc = target_open(root, &t, err);
+
+	if (!rc)
+		rc = grub_chain_plan(&t, version, opts, trial, &c, err);
+	if (!rc) {
+		printf("chains: %s\nkeel-hv: %s\n", c.chained, c.hv_path);
+		if (put(root, GRUB_CUSTOM_CFG, c.custom_cfg,
+			strlen(c.custom_cfg)) ||
+		    put(root, GRUB_ENV, c.grubenv, c.grubenv_len))
+			rc = keel_error_set(err, KEEL_EFAIL, "cannot write");
+		grub_chain_free(&c);
+	}
+	target_close(&t);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct keel_error err = { 0 };
-	int rc;
+	int rc, trial = 1;
 
+	if (argc >= 2 && strcmp(argv[1], "--chain") == 0) {
+		if (argc >= 3 && strcmp(argv[2], "--no-trial") == 0) {
+			trial = 0;
+			argv++;
+			argc--;
+		}
+		if (argc < 4 || argc > 5) {
+			fprintf(stderr, "usage: grubcfg_show --chain [--no-trial] "
+				"ROOT VERSION [HV_OPTIONS]\n");
+			return 2;
+		}
+		rc = chain(argv[2], argv[3], argc == 5 ? argv[4] : NULL, trial,
+			   &err);
+		if (rc)
+			fprintf(stderr, "grubcfg_show: %s\n", err.msg);
+		return rc;
+	}
 	if (argc < 3 || argc > 4) {
 		fprintf(stderr, "usage: grubcfg_show ROOT VERSION [HV_OPTIONS]\n");
 		return 2;

@@ -155,4 +155,68 @@ printf "menuentry 'x {\n}\n" >"$R/boot/grub/grub.cfg"
 expect_fail 10 'line 1: a quote is not closed' \
 	"an unclosed quote is refused with its line" "$SHOW" "$R" 1.0.0
 
+# --- the boot-chain change of keel apply ---------------------------------
+CUSTOM="menuentry 'rescue' {
+	linux /rescue
+}"
+fixture chain FX_KERNELS="$K1 $K2" FX_DEFAULT=saved FX_CUSTOM_CFG="$CUSTOM"
+cp "$R/boot/grub/custom.cfg" "$TMP/custom.orig"
+run "$SHOW" --chain "$R" 1.0.0 "log=info"
+[ $rc -eq 0 ] && [ "$(field chains)" = "Debian GNU/Linux" ]
+ok $? "apply's change for 1.0.0 chains the default entry"
+head -n 3 "$R/boot/grub/custom.cfg" | cmp -s - "$TMP/custom.orig"
+ok $? "the administrator's lines in custom.cfg stay as they were, first"
+grep -c "^menuentry 'keel " "$R/boot/grub/custom.cfg" | grep -qx 1 &&
+	grep -q "^### BEGIN keel" "$R/boot/grub/custom.cfg" &&
+	grep -q "^### END keel ###\$" "$R/boot/grub/custom.cfg"
+ok $? "keel's block holds the keel-1.0.0 entry"
+script_check "$R/boot/grub/custom.cfg" "custom.cfg passes grub-script-check"
+grub-editenv "$R/boot/grub/grubenv" list >"$TMP/env"
+grep -qx "next_entry=keel-1.0.0" "$TMP/env"
+ok $? "grub-editenv reads next_entry=keel-1.0.0 from the grubenv keel wrote"
+wc -c <"$R/boot/grub/grubenv" | grep -qx 1024
+ok $? "grubenv is still 1024 bytes"
+
+# After a commit of 1.0.0 (saved_entry), 1.1.0 chains what 1.0.0 chained.
+grub-editenv "$R/boot/grub/grubenv" set saved_entry=keel-1.0.0
+grub-editenv "$R/boot/grub/grubenv" unset next_entry
+run "$SHOW" --chain "$R" 1.1.0
+[ $rc -eq 0 ] && [ "$(field chains)" = "keel 1.0.0: Debian GNU/Linux" ]
+ok $? "over a committed 1.0.0 (the default), 1.1.0 chains the keel-1.0.0 entry"
+grep -q "^menuentry 'keel 1.1.0: Debian GNU/Linux' " "$R/boot/grub/custom.cfg" &&
+	[ "$(grep -c "^	module2 /boot/vmlinuz-$K2 root=UUID=$U ro  quiet\$" "$R/boot/grub/custom.cfg")" = 2 ] &&
+	[ "$(grep -c "multiboot2" "$R/boot/grub/custom.cfg")" = 2 ] &&
+	grep -q "multiboot2 /boot/keel/keel-hv-1.1.0\$" "$R/boot/grub/custom.cfg"
+ok $? "with the same kernel and command line; the 1.0.0 entry stays for a failed trial"
+grub-editenv "$R/boot/grub/grubenv" list | grep -qx "next_entry=keel-1.1.0" &&
+	grub-editenv "$R/boot/grub/grubenv" list | grep -qx "saved_entry=keel-1.0.0"
+ok $? "next_entry=keel-1.1.0 for one trial; saved_entry still keel-1.0.0"
+script_check "$R/boot/grub/custom.cfg" "custom.cfg with two keel entries passes grub-script-check"
+run "$SHOW" --chain "$R" 1.1.0
+[ $rc -eq 0 ] && [ "$(grep -c "^menuentry 'keel 1.1.0" "$R/boot/grub/custom.cfg")" = 1 ]
+ok $? "the same level again replaces its entry instead of adding one"
+
+fixture notrial FX_KERNELS="$K2"
+run "$SHOW" --chain --no-trial "$R" 1.0.0
+[ $rc -eq 0 ] && ! grub-editenv "$R/boot/grub/grubenv" list | grep -q next_entry
+ok $? "--no-trial: the entry, but no next_entry"
+
+fixture nohook FX_KERNELS="$K2" FX_NO_41_CUSTOM=1
+expect_fail 10 'does not source custom.cfg.*41_custom.*update-grub' \
+	"a grub.cfg without 41_custom is refused, with the fix" \
+	"$SHOW" --chain "$R" 1.0.0
+[ ! -e "$R/boot/grub/custom.cfg" ]
+ok $? "and nothing is written"
+
+fixture nokernel FX_KERNELS="$K2"
+rm "$R/boot/vmlinuz-$K2"
+expect_fail 10 "loads the kernel /boot/vmlinuz-$K2, which is not at .*mount the target's /boot" \
+	"a kernel missing from the target's /boot is refused" \
+	"$SHOW" --chain "$R" 1.0.0
+
+fixture nocfg FX_KERNELS="$K2"
+rm "$R/boot/grub/grub.cfg"
+expect_fail 10 'grub.cfg does not exist: keel registers keel-hv with GRUB 2' \
+	"a target without grub.cfg is refused" "$SHOW" --chain "$R" 1.0.0
+
 done_testing
