@@ -199,9 +199,14 @@ static char *new_block(const char *old_block, const char *entry,
 	return out;
 }
 
+/* What build needs from the pack. */
+struct keel_hv {
+	const char *version, *rel, *options;
+};
+
 static int build(const struct target *t, struct grub_files *f,
-		 const char *version, const char *hv_options, int trial,
-		 struct grub_chain *c, struct keel_error *err)
+		 const struct keel_hv *hv, int trial, struct grub_chain *c,
+		 struct keel_error *err)
 {
 	const struct grub_item *e;
 	struct grub_boot b;
@@ -213,11 +218,17 @@ static int build(const struct target *t, struct grub_files *f,
 	if (rc)
 		return rc;
 	rc = check_kernel(t, &b, err);
-	snprintf(id, sizeof id, "keel-%s", version);
-	c->hv_path = grub_keel_hv_path(&b, version);
+	snprintf(id, sizeof id, "keel-%s", hv->version);
+	c->hv_path = grub_keel_hv_path(&b, hv->rel);
+	if (!rc && !c->hv_path && errno == EINVAL)
+		rc = keel_error_set(err, KEEL_ENOTAPPLICABLE,
+			_("the pack puts keel-hv at %s, outside /boot, where "
+			  "GRUB finds the kernel; this pack cannot be registered "
+			  "with GRUB"), hv->rel);
 	c->chained = strdup(e->title);
 	if (!rc && c->hv_path && c->chained)
-		entry = grub_keel_entry(e, &b, version, c->hv_path, hv_options);
+		entry = grub_keel_entry(e, &b, hv->version, c->hv_path,
+					hv->options);
 	if (entry)
 		old_block = grub_custom_block(f->custom_text);
 	if (old_block)
@@ -241,9 +252,10 @@ static int build(const struct target *t, struct grub_files *f,
 }
 
 int grub_chain_plan(const struct target *t, const char *version,
-		    const char *hv_options, int trial, struct grub_chain *c,
-		    struct keel_error *err)
+		    const char *hv_rel, const char *hv_options, int trial,
+		    struct grub_chain *c, struct keel_error *err)
 {
+	struct keel_hv hv = { version, hv_rel, hv_options };
 	struct grub_files f;
 	int rc;
 
@@ -253,7 +265,7 @@ int grub_chain_plan(const struct target *t, const char *version,
 	if (!rc)
 		rc = check_hooks(&f, trial, err);
 	if (!rc)
-		rc = build(t, &f, version, hv_options, trial, c, err);
+		rc = build(t, &f, &hv, trial, c, err);
 	files_free(&f);
 	if (rc)
 		grub_chain_free(c);

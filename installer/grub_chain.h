@@ -21,14 +21,16 @@ struct grub_chain {
 };
 
 /* Reads the target's grub.cfg, custom.cfg and grubenv and works out the
- * new custom.cfg (keel's block with the keel-VERSION entry, chaining the
+ * new custom.cfg (keel's block with the keel-VERSION entry booting the
+ * pack's keel-hv, hv_rel in the target (the manifest's boot.hypervisor),
+ * with hv_options, and chaining the
  * kernel, command line and initrd the target boots by default; entries of
  * earlier levels stay, so a failed trial falls back to them) and grubenv
  * (next_entry=keel-VERSION when trial). What keel cannot follow is
  * refused with the reason and the remedy; nothing is written. */
 int grub_chain_plan(const struct target *t, const char *version,
-		    const char *hv_options, int trial, struct grub_chain *c,
-		    struct keel_error *err);
+		    const char *hv_rel, const char *hv_options, int trial,
+		    struct grub_chain *c, struct keel_error *err);
 
 void grub_chain_free(struct grub_chain *c);
 

@@ -2,6 +2,7 @@
  * that chains the same kernel, command line and initrd behind keel-hv. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,16 +172,21 @@ int grub_entry_boot(const struct grub_item *e, const char *origin,
 	return rc;
 }
 
-char *grub_keel_hv_path(const struct grub_boot *b, const char *version)
+char *grub_keel_hv_path(const struct grub_boot *b, const char *hv_rel)
 {
 	const char *slash = strrchr(b->kernel, '/');
-	size_t dir = slash ? (size_t)(slash - b->kernel) : 0;
-	size_t len = dir + strlen(version) + sizeof "/keel/keel-hv-";
-	char *path = malloc(len);
+	size_t dir = slash ? (size_t)(slash - b->kernel) : 0, len;
+	char *path;
 
+	if (strncmp(hv_rel, "boot/", 5) != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	/* The kernel's directory is the target's boot/, as GRUB sees it. */
+	len = dir + strlen(hv_rel + 4) + 1;
+	path = malloc(len);
 	if (path)
-		snprintf(path, len, "%.*s/keel/keel-hv-%s", (int)dir, b->kernel,
-			 version);
+		snprintf(path, len, "%.*s%s", (int)dir, b->kernel, hv_rel + 4);
 	return path;
 }
 

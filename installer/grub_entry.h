@@ -27,9 +27,12 @@ int grub_entry_boot(const struct grub_item *e, const char *origin,
 
 void grub_boot_free(struct grub_boot *b);
 
-/* keel-hv's path as GRUB will name it: next to the kernel, in keel/
- * ("/boot/vmlinuz-X" gives "/boot/keel/keel-hv-VERSION"). malloc'd. */
-char *grub_keel_hv_path(const struct grub_boot *b, const char *version);
+/* The path GRUB names the target's file hv_rel by ("boot/keel/keel-hv-1"
+ * is "/boot/keel/keel-hv-1" when the kernel is "/boot/vmlinuz-X", and
+ * "/keel/keel-hv-1" when /boot is a file system of its own and the kernel
+ * "/vmlinuz-X"). malloc'd; NULL with errno EINVAL when hv_rel is not in
+ * boot/, where the kernel is. */
+char *grub_keel_hv_path(const struct grub_boot *b, const char *hv_rel);
 
 /* The menuentry "keel-VERSION": e's body with its linux line turned into
  * "multiboot2 HV_PATH [HV_OPTIONS]" + "module2 KERNEL CMDLINE" and its

@@ -35,7 +35,8 @@ static char *slurp(const char *path, size_t *len)
 static int show(const char *root, const char *version, const char *opts,
 		struct keel_error *err)
 {
-	char cfg_path[4096], env_path[4096], *text, *envtext, *hv, *entry;
+	char cfg_path[4096], env_path[4096], rel[256], *text, *envtext, *hv;
+	char *entry;
 	const struct grub_item *e;
 	struct grub_cfg cfg;
 	struct grub_boot b;
@@ -65,7 +66,8 @@ static int show(const char *root, const char *version, const char *opts,
 	if (!rc)
 		rc = grub_entry_boot(e, cfg_path, &b, err);
 	if (!rc) {
-		hv = grub_keel_hv_path(&b, version);
+		snprintf(rel, sizeof rel, "boot/keel/keel-hv-%s", version);
+		hv = grub_keel_hv_path(&b, rel);
 		entry = grub_keel_entry(e, &b, version, hv, opts);
 		printf("default: %s\nid: %s\nkernel: %s\ncmdline: %s\n"
 		       "initrd: %s\nkeel-hv: %s\n--- keel entry\n%s",
@@ -95,14 +97,17 @@ static int put(const char *root, const char *rel, const char *buf,
 
 /* What keel apply will write (without its transaction: a test tool). */
 static int chain(const char *root, const char *version, const char *opts,
-		 int trial, struct keel_error *err)
+		 const char *hv_rel, int trial, struct keel_error *err)
 {
 	struct target t;
 	struct grub_chain c;
+	char rel[256];
 	int rc = target_open(root, &t, err);
 
+	snprintf(rel, sizeof rel, "boot/keel/keel-hv-%s", version);
 	if (!rc)
-		rc = grub_chain_plan(&t, version, opts, trial, &c, err);
+		rc = grub_chain_plan(&t, version, hv_rel ? hv_rel : rel, opts,
+				     trial, &c, err);
 	if (!rc) {
 		printf("chains: %s\nkeel-hv: %s\n", c.chained, c.hv_path);
 		if (put(root, GRUB_CUSTOM_CFG, c.custom_cfg,
@@ -126,13 +131,13 @@ int main(int argc, char **argv)
 			argv++;
 			argc--;
 		}
-		if (argc < 4 || argc > 5) {
+		if (argc < 4 || argc > 6) {
 			fprintf(stderr, "usage: grubcfg_show --chain [--no-trial] "
-				"ROOT VERSION [HV_OPTIONS]\n");
+				"ROOT VERSION [HV_OPTIONS [HV_PATH]]\n");
 			return 2;
 		}
-		rc = chain(argv[2], argv[3], argc == 5 ? argv[4] : NULL, trial,
-			   &err);
+		rc = chain(argv[2], argv[3], argc >= 5 ? argv[4] : NULL,
+			   argc == 6 ? argv[5] : NULL, trial, &err);
 		if (rc)
 			fprintf(stderr, "grubcfg_show: %s\n", err.msg);
 		return rc;

@@ -208,6 +208,14 @@ expect_fail 10 'does not source custom.cfg.*41_custom.*update-grub' \
 [ ! -e "$R/boot/grub/custom.cfg" ]
 ok $? "and nothing is written"
 
+fixture hvpath FX_KERNELS="$K2" FX_SEPARATE_BOOT=1
+run "$SHOW" --chain "$R" 1.0.0 "" boot/keel/hv/keel-hv.elf
+[ $rc -eq 0 ] && [ "$(field keel-hv)" = "/keel/hv/keel-hv.elf" ]
+ok $? "keel-hv where the pack puts it, as GRUB names it on a separate /boot"
+expect_fail 10 'the pack puts keel-hv at opt/keel-hv, outside /boot' \
+	"a keel-hv outside /boot is refused" \
+	"$SHOW" --chain "$R" 1.0.0 "" opt/keel-hv
+
 fixture nokernel FX_KERNELS="$K2"
 rm "$R/boot/vmlinuz-$K2"
 expect_fail 10 "loads the kernel /boot/vmlinuz-$K2, which is not at .*mount the target's /boot" \
