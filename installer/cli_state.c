@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_state.h"
 #include "i18n.h"
+#include "recover.h"
 
 static int set_flag(struct cli_state_args *a, int c)
 {
@@ -102,6 +103,14 @@ int cli_confirm(const struct cli_state_args *a, const char *command,
 		return keel_error_set(err, KEEL_EUSAGE,
 			_("%s: not confirmed; nothing was changed"), command);
 	return KEEL_OK;
+}
+
+int cli_open_state(const struct cli_state_args *a, enum state_access access,
+		   struct keel_state *s, struct keel_error *err)
+{
+	int rc = state_open(a->root, access, !a->no_wait, s, err);
+
+	return rc ? rc : recover(s, err);
 }
 
 int cli_root_is_live(const char *root)

@@ -4,6 +4,7 @@
 #define KEEL_CLI_STATE_H
 
 #include "error.h"
+#include "state.h"
 
 enum cli_state_opt {
 	OPT_KEYRING = 1 << 0,
@@ -38,6 +39,11 @@ int cli_confirm(const struct cli_state_args *a, const char *command,
 /* Refuses a target that cannot be written (read-only mount, no
  * permission) before any work, with the remedy. */
 int cli_check_writable(const char *root, struct keel_error *err);
+
+/* Opens the target's state (waiting for the lock unless --no-wait) and
+ * completes or undoes a transaction a crash interrupted, saying which. */
+int cli_open_state(const struct cli_state_args *a, enum state_access access,
+		   struct keel_state *s, struct keel_error *err);
 
 /* Whether --root names the running system (then the CPU can be seen). */
 int cli_root_is_live(const char *root);

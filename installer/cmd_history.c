@@ -10,7 +10,6 @@
 #include "commands.h"
 #include "i18n.h"
 #include "levels.h"
-#include "recover.h"
 #include "report.h"
 
 static const char *usage(void)
@@ -125,9 +124,7 @@ int cmd_history(int argc, char **argv)
 				  &a, &err);
 	if (rc || a.help)
 		return cli_finish("keel", rc, &err);
-	rc = state_open(a.root, STATE_READ, !a.no_wait, &s, &err);
-	if (!rc)
-		rc = recover(&s, &err);
+	rc = cli_open_state(&a, STATE_READ, &s, &err);
 	if (!rc)
 		print_history(&a, &s);
 	state_close(&s);

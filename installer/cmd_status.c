@@ -115,9 +115,7 @@ int cmd_status(int argc, char **argv)
 				  &a, &err);
 	if (rc || a.help)
 		return cli_finish("keel", rc, &err);
-	rc = state_open(a.root, STATE_READ, !a.no_wait, &s, &err);
-	if (!rc)
-		rc = recover(&s, &err);
+	rc = cli_open_state(&a, STATE_READ, &s, &err);
 	if (!rc)
 		rc = levels_load(&s, &l, &err);
 	if (!rc && a.json)

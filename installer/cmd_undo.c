@@ -12,7 +12,6 @@
 #include "commands.h"
 #include "i18n.h"
 #include "levels.h"
-#include "recover.h"
 #include "report.h"
 #include "txn_run.h"
 #include "undo_plan.h"
@@ -188,10 +187,8 @@ static int undo_command(const struct undo_cmd *c, int argc, char **argv)
 	state_init(&s);
 	rc = a.dry_run ? KEEL_OK : cli_check_writable(a.root, &err);
 	if (!rc)
-		rc = state_open(a.root, a.dry_run ? STATE_READ : STATE_WRITE,
-				!a.no_wait, &s, &err);
-	if (!rc)
-		rc = recover(&s, &err);
+		rc = cli_open_state(&a, a.dry_run ? STATE_READ : STATE_WRITE,
+				    &s, &err);
 	if (!rc)
 		rc = run(c, &a, &s, &err);
 	state_close(&s);
