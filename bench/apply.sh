@@ -56,10 +56,8 @@ PREFIX=opt/keel-bench	# where the payload goes below the target root
 # the .deb gets the same compressor and level.
 DEB_COMPRESS="-Zgzip -z6"
 
-die() {
-	echo "bench/apply: $*" >&2
-	exit 1
-}
+BENCH_NAME=bench/apply
+. "$top_srcdir/bench/lib.sh"
 
 check_setup() {
 	case $BENCH_RUNS in
@@ -110,25 +108,7 @@ check_space() {
 		if (keep == 1) print int(sum * 2.2 + max + 64)
 		else print int(max * 3.2 + 64)
 	}')
-	have=$(df -Pk "$BENCH_DIR" | awk 'NR == 2 { print int($4 / 1024) }')
-	[ "$have" -ge "$need" ] ||
-		die "$BENCH_DIR has $have MiB free but the run needs about $need MiB; set BENCH_DIR to a larger file system or lower BENCH_SIZES."
-}
-
-# Removes only what this run made: its own RUN directory, then BENCH_DIR
-# if that is left empty (it may be a directory the caller owns).
-cleanup() {
-	if [ "$BENCH_KEEP" != 1 ]; then
-		if [ -n "${RUN:-}" ]; then
-			rm -rf "$RUN"
-		fi
-		rmdir "$BENCH_DIR" 2>/dev/null || true
-	fi
-}
-
-make_pki() {
-	"$top_srcdir/tests/pki/make-pki.sh" "$PKI" >"$RUN/pki.log" 2>&1 ||
-		{ cat "$RUN/pki.log" >&2; die "cannot make the test PKI."; }
+	need_space "$need" BENCH_SIZES
 }
 
 # plan MIB: one line per payload file, "KIND BYTES PATH", in pack order;

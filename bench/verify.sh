@@ -25,10 +25,8 @@ PEAK="$top_builddir/bench/peak_rss"
 PKI="$top_builddir/tests/pki/out"
 PART_MIB=256	# one payload file; a file is limited to 2 GiB
 
-die() {
-	echo "bench/verify: $*" >&2
-	exit 1
-}
+BENCH_NAME=bench/verify
+. "$top_srcdir/bench/lib.sh"
 
 check_setup() {
 	case $BENCH_MIB in
@@ -53,25 +51,11 @@ check_space() {
 	else
 		need=$((BENCH_MIB * 2 + 64))
 	fi
-	have=$(df -Pk "$BENCH_DIR" | awk 'NR == 2 { print int($4 / 1024) }')
-	[ "$have" -ge "$need" ] ||
-		die "$BENCH_DIR has $have MiB free but the run needs about $need MiB; set BENCH_DIR to a larger file system or lower BENCH_MIB."
-}
-
-# Removes only what this run made: its own RUN directory, then BENCH_DIR
-# if that is left empty (it may be a directory the caller owns).
-cleanup() {
-	if [ "$BENCH_KEEP" != 1 ]; then
-		if [ -n "${RUN:-}" ]; then
-			rm -rf "$RUN"
-		fi
-		rmdir "$BENCH_DIR" 2>/dev/null || true
-	fi
+	need_space "$need" BENCH_MIB
 }
 
 make_pki_and_root() {
-	"$top_srcdir/tests/pki/make-pki.sh" "$PKI" >"$RUN/pki.log" 2>&1 ||
-		{ cat "$RUN/pki.log" >&2; die "cannot make the test PKI."; }
+	make_pki
 	ROOT="$RUN/root"
 	mkdir -p "$ROOT/etc/keel/trust.d"
 	cp "$PKI/root.pem" "$ROOT/etc/keel/trust.d/root.pem"
