@@ -56,8 +56,10 @@ static int show(const char *root, const char *version, const char *opts,
 		rc = grubcfg_parse(text, cfg_path, &cfg, err);
 	free(text);
 	free(envtext);
-	if (rc)
+	if (rc) {
+		grubenv_free(&env);
 		return rc;
+	}
 	printf("sources custom.cfg: %s\nreads next_entry: %s\n",
 	       cfg.sources_custom ? "yes" : "no",
 	       cfg.reads_next_entry ? "yes" : "no");
