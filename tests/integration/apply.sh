@@ -138,6 +138,32 @@ ok $? "a damaged pack is refused (exit $rc)"
 [ "$(tree_sum "$R")" = "$before" ]
 ok $? "the damaged pack changed nothing, journal included"
 
+# A pack replaced while keel asks for confirmation (between its verifying
+# read and the read that stages the files): refused, and undone.
+cp "$PACK1" "$TMP/swap.ksp"
+tree_state "$R" >"$TMP/swap.before"
+mkfifo "$TMP/answer"
+script -qfec "'$KEEL' apply --root '$R' '$TMP/swap.ksp'" /dev/null \
+	<"$TMP/answer" >"$TMP/swap.out" 2>&1 &
+swap_pid=$!
+exec 3>"$TMP/answer"
+n=0
+until grep -q "Apply .*\[y/N\]" "$TMP/swap.out" || [ $n -ge 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+cp "$PACK2" "$TMP/swap.ksp"
+echo y >&3
+exec 3>&-
+wait $swap_pid
+rc=$?
+[ $rc -eq 3 ] && grep -q "swap.ksp changed while it was being installed" "$TMP/swap.out"
+ok $? "a pack replaced between the verifying and the staging read is refused"
+[ $rc -eq 3 ] || diag "exit $rc:" "$(cat "$TMP/swap.out")"
+tree_state "$R" | cmp -s - "$TMP/swap.before" &&
+	"$KEEL" history --root "$R" | grep -q "apply .*failed, undone"
+ok $? "nothing of it stays: the tree is as before, history shows the apply failed and undone"
+
 printf 'x' >"$TMP/notdir"
 expect_fail 2 "is not a directory" "a target that is not a directory is refused" \
 	"$KEEL" apply --root "$TMP/notdir" --yes "$PACK1"
