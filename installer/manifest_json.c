@@ -55,9 +55,15 @@ static int json_fail(struct mf_ctx *c, struct json_tokener *tok,
 			    "%zu."), json_tokener_error_desc(e), at);
 }
 
+/* JSON's whitespace (not NUL, which strchr would also find). */
+static int is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+}
+
 static int blank(const char *p, size_t len)
 {
-	while (len && strchr(" \t\n\r", *p) && *p) {
+	while (len && is_space(*p)) {
 		p++;
 		len--;
 	}
@@ -135,8 +141,7 @@ static char walk_step(struct walk *w)
 
 static void skip_space(struct walk *w)
 {
-	while (w->i < w->len && strchr(" \t\n\r", w->buf[w->i]) &&
-	       w->buf[w->i])
+	while (w->i < w->len && is_space(w->buf[w->i]))
 		w->i++;
 }
 
@@ -159,7 +164,7 @@ static int walk_array(struct walk *w, struct files_span *sp)
 			commas++;
 		else if (ch == ':')
 			sp->members++;
-		if (!strchr(" \t\n\r", ch))
+		if (!is_space(ch))
 			content = 1;
 	}
 	return 0;
