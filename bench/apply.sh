@@ -212,17 +212,11 @@ warm() {
 	sync
 }
 
-# measure TOOL CMD...: runs CMD under peak_rss, appends "SECONDS KIB" to
-# $RUN/samples.TOOL; its stdout is kept in $RUN/out. A failure ends the run.
+# measure TOOL CMD...: measure_into $RUN/samples.TOOL.
 measure() {
 	tool=$1
 	shift
-	if ! "$PEAK" "$@" >"$RUN/out" 2>"$RUN/err"; then
-		cat "$RUN/err" >&2
-		die "this command failed: $*"
-	fi
-	sed -n 's/^peak_rss_kib=\([0-9]*\) wall_s=\([0-9.]*\)$/\2 \1/p' \
-		"$RUN/err" | tail -n 1 >>"$RUN/samples.$tool"
+	measure_into "$RUN/samples.$tool" "$@"
 }
 
 # check TOOL DIR: every payload file is in DIR with the payload's bytes.

@@ -1,7 +1,8 @@
 # bench/lib.sh: what the benchmark scripts share: their error message, the
-# free-space check, the clean-up of their scratch directory, the test PKI.
-# Sourced; the script sets BENCH_NAME, BENCH_DIR, BENCH_KEEP, PKI and (once
-# it exists) RUN.
+# free-space check, the clean-up of their scratch directory, the test PKI,
+# and timing a command under peak_rss.
+# Sourced; the script sets BENCH_NAME, BENCH_DIR, BENCH_KEEP, PKI, PEAK
+# (bench/peak_rss) and (once it exists) RUN.
 
 die() {
 	echo "$BENCH_NAME: $*" >&2
@@ -30,4 +31,17 @@ cleanup() {
 make_pki() {
 	"$top_srcdir/tests/pki/make-pki.sh" "$PKI" >"$RUN/pki.log" 2>&1 ||
 		{ cat "$RUN/pki.log" >&2; die "cannot make the test PKI."; }
+}
+
+# measure_into FILE CMD...: runs CMD under peak_rss, appends "SECONDS KIB"
+# to FILE; its stdout is kept in $RUN/out. A failure ends the run.
+measure_into() {
+	_file=$1
+	shift
+	if ! "$PEAK" "$@" >"$RUN/out" 2>"$RUN/err"; then
+		cat "$RUN/err" >&2
+		die "this command failed: $*"
+	fi
+	sed -n 's/^peak_rss_kib=\([0-9]*\) wall_s=\([0-9.]*\)$/\2 \1/p' \
+		"$RUN/err" | tail -n 1 >>"$_file"
 }

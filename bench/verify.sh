@@ -94,15 +94,9 @@ template() {
 	printf '\n  ]\n}\n'
 }
 
-# measure CMD...: runs CMD under peak_rss, appends "SECONDS KIB" to
-# $RUN/samples; stdout is kept in $RUN/out. A failing command ends the run.
+# measure CMD...: measure_into $RUN/samples.
 measure() {
-	if ! "$PEAK" "$@" >"$RUN/out" 2>"$RUN/err"; then
-		cat "$RUN/err" >&2
-		die "this command failed: $*"
-	fi
-	sed -n 's/^peak_rss_kib=\([0-9]*\) wall_s=\([0-9.]*\)$/\2 \1/p' \
-		"$RUN/err" | tail -n 1 >>"$RUN/samples"
+	measure_into "$RUN/samples" "$@"
 }
 
 # row PACK SIZE TOOL: turns $RUN/samples into a table row: the median
