@@ -13,21 +13,18 @@
 #include "grubcfg.h"
 #include "grubenv.h"
 
-static char *slurp(const char *path, size_t *len)
+/* ROOT/rel through the target code keel reads it with; NULL if it
+ * cannot be read. */
+static char *read_in(const char *root, const char *rel, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
-	char *buf = malloc(1 << 20);
+	struct keel_error err = { 0 };
+	struct target t;
+	char *buf = NULL;
 
-	*len = 0;
-	if (f && buf) {
-		*len = fread(buf, 1, (1 << 20) - 1, f);
-		buf[*len] = '\0';
-	}
-	if (f)
-		fclose(f);
-	if (!f) {
-		free(buf);
-		return NULL;
+	if (target_open(root, &t, &err) == KEEL_OK) {
+		if (target_read_file(&t, rel, 1u << 22, &buf, len))
+			buf = NULL;
+		target_close(&t);
 	}
 	return buf;
 }
@@ -46,11 +43,11 @@ static int show(const char *root, const char *version, const char *opts,
 
 	snprintf(cfg_path, sizeof cfg_path, "%s/boot/grub/grub.cfg", root);
 	snprintf(env_path, sizeof env_path, "%s/boot/grub/grubenv", root);
-	text = slurp(cfg_path, &len);
+	text = read_in(root, GRUB_CFG, &len);
 	if (!text)
 		return keel_error_set(err, KEEL_EFAIL, "cannot read %s", cfg_path);
 	grubenv_init(&env);
-	envtext = slurp(env_path, &envlen);
+	envtext = read_in(root, GRUB_ENV, &envlen);
 	rc = envtext ? grubenv_parse(envtext, envlen, env_path, &env, err) : 0;
 	if (!rc)
 		rc = grubcfg_parse(text, cfg_path, &cfg, err);
