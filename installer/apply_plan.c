@@ -198,7 +198,8 @@ static int add_superseded(struct keel_state *s, struct plan *p,
 
 int apply_plan_build(struct keel_state *s, const struct levels *l,
 		     const struct keel_manifest *m, unsigned long tx,
-		     struct plan *out, struct keel_error *err)
+		     const struct boot_files *boot, struct plan *out,
+		     struct keel_error *err)
 {
 	size_t i;
 	int rc = KEEL_OK;
@@ -211,6 +212,10 @@ int apply_plan_build(struct keel_state *s, const struct levels *l,
 		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	for (i = 0; !rc && i < m->n_files; i++)
 		rc = add_file(s, out, &m->files[i], err);
+	/* Before the superseded levels: what keel writes anew now is not
+	 * put back to what an older level found. */
+	if (!rc && boot)
+		rc = boot_files_plan(s, out, boot, err);
 	if (!rc)
 		rc = add_superseded(s, out, l, m, err);
 	if (rc)

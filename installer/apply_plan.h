@@ -3,6 +3,7 @@
 #ifndef KEEL_APPLY_PLAN_H
 #define KEEL_APPLY_PLAN_H
 
+#include "boot_files.h"
 #include "error.h"
 #include "levels.h"
 #include "manifest.h"
@@ -23,11 +24,13 @@ int apply_check_fit(const struct levels *l, const struct keel_manifest *m,
 		    struct keel_error *err);
 
 /* The plan: every file of the pack (existing targets are replaced and
- * saved), the files of levels the pack supersedes that it no longer
- * ships (removed), the directories to make. */
+ * saved), then the boot files (NULL: none), then the files of levels the
+ * pack supersedes that it no longer ships (removed), the directories to
+ * make. */
 int apply_plan_build(struct keel_state *s, const struct levels *l,
 		     const struct keel_manifest *m, unsigned long tx,
-		     struct plan *out, struct keel_error *err);
+		     const struct boot_files *boot, struct plan *out,
+		     struct keel_error *err);
 
 /* Free space and inodes on each file system the plan writes to, with a
  * margin; KEEL_EFAIL naming the file system and the shortfall. */

@@ -111,6 +111,8 @@ int apply_stage(struct keel_state *s, const struct plan *p, void *ctx,
 	rc = pack_reread_file(a->pack, a->checked, &sink, err);
 	if (c.fd >= 0)
 		close(c.fd);
+	if (!rc && a->boot)
+		rc = boot_files_stage(s, p, a->boot, &c.batch, err);
 	if (!rc)
 		rc = txn_stage_sync(s, &c.batch, err);
 	sync_batch_free(&c.batch);

@@ -3,6 +3,7 @@
 #ifndef KEEL_APPLY_STAGE_H
 #define KEEL_APPLY_STAGE_H
 
+#include "boot_files.h"
 #include "pack_reader.h"
 #include "plan.h"
 #include "state.h"
@@ -10,6 +11,7 @@
 struct apply_stage {
 	const char *pack;
 	const struct pack_contents *checked;  /* the first, verifying read */
+	const struct boot_files *boot;        /* written after the pack's files */
 	int progress;                         /* show progress on stderr */
 };
 

@@ -25,6 +25,7 @@ static int set_flag(struct cli_state_args *a, int c)
 	case OPT_NO_WAIT: a->no_wait = 1; break;
 	case OPT_ALLOW_DOWNGRADE: a->allow_downgrade = 1; break;
 	case OPT_SKIP_CPU_CHECK: a->skip_cpu_check = 1; break;
+	case OPT_NO_TRIAL: a->no_trial = 1; break;
 	default: return -1;
 	}
 	return 0;
@@ -59,6 +60,7 @@ int cli_parse_state_args(int argc, char **argv, unsigned allowed,
 		{ "no-wait", no_argument, NULL, OPT_NO_WAIT },
 		{ "allow-downgrade", no_argument, NULL, OPT_ALLOW_DOWNGRADE },
 		{ "skip-cpu-check", no_argument, NULL, OPT_SKIP_CPU_CHECK },
+		{ "no-trial", no_argument, NULL, OPT_NO_TRIAL },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

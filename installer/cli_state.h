@@ -15,6 +15,7 @@ enum cli_state_opt {
 	OPT_ALLOW_DOWNGRADE = 1 << 5,
 	OPT_SKIP_CPU_CHECK = 1 << 6,
 	OPT_PACK = 1 << 7,       /* one operand: the pack */
+	OPT_NO_TRIAL = 1 << 8,
 };
 
 struct cli_state_args {
@@ -22,6 +23,7 @@ struct cli_state_args {
 	const char *keyring;
 	const char *pack;
 	int json, yes, dry_run, no_wait, allow_downgrade, skip_cpu_check;
+	int no_trial;
 	int help;                /* usage was printed: exit 0 */
 };
 

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_state.h"
 #include "commands.h"
+#include "grub_chain.h"
 #include "i18n.h"
 #include "recover.h"
 #include "report.h"
@@ -26,6 +27,8 @@ struct apply_run {
 	struct pack_contents pc;
 	struct levels levels;
 	struct plan plan;
+	struct grub_chain chain;   /* when the pack names a hypervisor */
+	struct boot_files boot;
 	enum apply_fit fit;
 	size_t installs, replaces, removes;
 };
@@ -45,6 +48,9 @@ static const char *usage(void)
 		 "installed one\n"
 		 "  --skip-cpu-check    install even if this CPU cannot run "
 		 "keel-hv\n"
+		 "  --no-trial          make keel-hv the default boot entry "
+		 "at once, without\n"
+		 "                      a trial boot and keel commit\n"
 		 "  --no-wait           fail at once if another keel is busy\n"
 		 "  --json              answer in JSON\n"
 		 "  --help              show this help\n");
@@ -85,6 +91,40 @@ static void print_plan(const struct apply_run *r)
 		       p->e[i].path);
 }
 
+static void print_boot(const struct apply_run *r)
+{
+	const struct keel_manifest *m = r->pc.manifest;
+
+	if (!r->boot.n)
+		return;
+	printf(_("GRUB entry keel-%s: keel-hv %s, then the system's own entry "
+		 "\"%s\" as its root session.\n"), m->version,
+	       r->chain.hv_path, r->chain.chained);
+	if (r->a.no_trial)
+		printf(_("It is the default from the next boot on. Reboot to "
+			 "start keel-hv.\n"));
+	else
+		printf(_("The next boot tries it once; \"keel commit\" in that "
+			 "boot makes it the default. If keel-hv fails, the boot "
+			 "after is the old default again. Reboot to start the "
+			 "trial.\n"));
+}
+
+static struct json_object *boot_json(const struct apply_run *r)
+{
+	struct json_object *o = json_object_new_object();
+	char id[128];
+
+	snprintf(id, sizeof id, "keel-%s", r->pc.manifest->version);
+	json_object_object_add(o, "entry", json_object_new_string(id));
+	json_object_object_add(o, "hypervisor",
+			       json_object_new_string(r->chain.hv_path));
+	json_object_object_add(o, "chains",
+			       json_object_new_string(r->chain.chained));
+	json_object_object_add(o, "trial", json_object_new_boolean(!r->a.no_trial));
+	return o;
+}
+
 static void print_json(const struct apply_run *r, int changed)
 {
 	const struct keel_manifest *m = r->pc.manifest;
@@ -107,6 +147,8 @@ static void print_json(const struct apply_run *r, int changed)
 	json_object_object_add(n, "replace", json_object_new_int64((int64_t)r->replaces));
 	json_object_object_add(n, "remove", json_object_new_int64((int64_t)r->removes));
 	json_object_object_add(o, "files", n);
+	if (r->boot.n)
+		json_object_object_add(o, "boot", boot_json(r));
 	json_object_object_add(o, "signer", report_signer_json(&r->pc.signer));
 	report_print_json(o);
 }
@@ -135,6 +177,7 @@ static void print_result(const struct apply_run *r)
 		 "%lu: %zu files installed, %zu replaced, %zu removed.\n"),
 	       m->name, m->version, m->level, r->a.root, r->plan.tx,
 	       r->installs, r->replaces, r->removes);
+	print_boot(r);
 }
 
 static struct json_object *begin_meta(const struct apply_run *r)
@@ -155,6 +198,22 @@ static struct json_object *begin_meta(const struct apply_run *r)
 	json_object_object_add(o, "bytes",
 			       json_object_new_int64((int64_t)m->total_size));
 	return o;
+}
+
+/* A pack that names its hypervisor gets a keel entry in GRUB; one that
+ * does not (tools, documentation) leaves the boot chain alone. */
+static int plan_boot_chain(struct apply_run *r, struct keel_error *err)
+{
+	const struct keel_manifest *m = r->pc.manifest;
+	int rc;
+
+	if (!m->boot_hypervisor)
+		return KEEL_OK;
+	rc = grub_chain_plan(&r->s.target, m->version, m->boot_hypervisor,
+			     m->boot_options, !r->a.no_trial, &r->chain, err);
+	if (!rc)
+		boot_files_from_chain(&r->boot, &r->chain);
+	return rc;
 }
 
 /* Everything up to the decision; writes nothing but recovery. */
@@ -181,8 +240,11 @@ static int prepare(struct apply_run *r, struct keel_error *err)
 		return rc;
 	rc = apply_check_cpu(&r->a, err);
 	if (!rc)
+		rc = plan_boot_chain(r, err);
+	if (!rc)
 		rc = apply_plan_build(&r->s, &r->levels, r->pc.manifest,
-				      state_next_tx(&r->s), &r->plan, err);
+				      state_next_tx(&r->s),
+				      r->boot.n ? &r->boot : NULL, &r->plan, err);
 	if (!rc)
 		count_changes(r);
 	if (!rc && !r->a.dry_run)
@@ -194,6 +256,7 @@ static int install(struct apply_run *r, struct keel_error *err)
 {
 	struct apply_stage st = {
 		.pack = r->a.pack, .checked = &r->pc,
+		.boot = r->boot.n ? &r->boot : NULL,
 		.progress = !r->a.json && isatty(STDERR_FILENO),
 	};
 	char question[512];
@@ -217,7 +280,8 @@ int cmd_apply(int argc, char **argv)
 
 	rc = cli_parse_state_args(argc, argv, OPT_KEYRING | OPT_JSON | OPT_YES |
 				  OPT_DRY_RUN | OPT_NO_WAIT | OPT_ALLOW_DOWNGRADE |
-				  OPT_SKIP_CPU_CHECK | OPT_PACK, usage(), &r.a, &err);
+				  OPT_SKIP_CPU_CHECK | OPT_NO_TRIAL | OPT_PACK, usage(),
+				  &r.a, &err);
 	if (rc || r.a.help)
 		return cli_finish("keel", rc, &err);
 	umask(022);
@@ -227,10 +291,14 @@ int cmd_apply(int argc, char **argv)
 		rc = install(&r, &err);
 	if (!rc)
 		print_result(&r);
+	/* Like Windows servicing's 3010: done, and a reboot makes it so. */
+	if (!rc && r.boot.n && !r.a.dry_run && r.fit != APPLY_SAME)
+		rc = KEEL_REBOOT;
 	plan_free(&r.plan);
+	grub_chain_free(&r.chain);
 	levels_free(&r.levels);
 	pack_contents_free(&r.pc);
 	trust_free(r.trust);
 	state_close(&r.s);
-	return cli_finish("keel", rc, &err);
+	return rc == KEEL_REBOOT ? rc : cli_finish("keel", rc, &err);
 }

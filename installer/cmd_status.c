@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_state.h"
 #include "commands.h"
+#include "grub_chain.h"
 #include "i18n.h"
 #include "levels.h"
 #include "recover.h"
@@ -58,9 +59,26 @@ static struct json_object *level_json(const struct level *l)
 	return o;
 }
 
+/* Where the running level stands in GRUB; -1 when it has no entry or
+ * the boot files cannot be read (a level without a hypervisor). */
+static int boot_state(const struct keel_state *s, const struct levels *l)
+{
+	struct keel_error ignored = { 0 };
+	enum grub_chain_state st;
+
+	if (l->n == 0 || grub_chain_state(&s->target,
+					  level_version(&l->v[l->n - 1]), &st,
+					  &ignored) || st == CHAIN_NONE)
+		return -1;
+	return (int)st;
+}
+
 static void print_json(const struct cli_state_args *a,
 		       const struct keel_state *s, const struct levels *l)
 {
+	static const char *const words[] = { NULL, "trial", "committed",
+					     "uncommitted" };
+	int st = boot_state(s, l);
 	struct json_object *o = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
 	size_t i = l->n;
@@ -70,6 +88,8 @@ static void print_json(const struct cli_state_args *a,
 	while (i-- > 0)
 		json_object_array_add(arr, level_json(&l->v[i]));
 	json_object_object_add(o, "levels", arr);
+	json_object_object_add(o, "boot", st < 0 ? NULL :
+			       json_object_new_string(words[st]));
 	json_object_object_add(o, "interrupted",
 			       json_object_new_boolean(recover_pending(s)));
 	report_print_json(o);
@@ -83,8 +103,30 @@ static void print_level(const char *label, const struct level *l)
 	       l->tx, str_or(l->begin, "time"));
 }
 
+static void print_boot(const struct keel_state *s, const struct levels *l)
+{
+	const char *v = l->n ? level_version(&l->v[l->n - 1]) : "";
+	int st = boot_state(s, l);
+
+	if (st < 0)
+		return;
+	report_print_label(_("Boot:"), STATUS_LABEL_COLUMN);
+	if (st == CHAIN_TRIAL)
+		printf(_("trial pending: the next boot tries keel-%s once; "
+			 "\"keel commit\" in that boot makes it the default\n"),
+		       v);
+	else if (st == CHAIN_COMMITTED)
+		printf(_("committed: keel-%s is GRUB's default\n"), v);
+	else
+		printf(_("trial boot did not complete: GRUB tried keel-%s once "
+			 "(next_entry is spent), but keel commit never ran in "
+			 "it, so the old default boots; try again with "
+			 "\"grub-reboot keel-%s\" and a reboot, or undo it "
+			 "with \"keel rollback\"\n"), v, v);
+}
+
 static void print_human(const struct cli_state_args *a,
-			const struct levels *l)
+			const struct keel_state *s, const struct levels *l)
 {
 	size_t i;
 
@@ -97,6 +139,7 @@ static void print_human(const struct cli_state_args *a,
 	print_level(_("Installed:"), &l->v[l->n - 1]);
 	report_print_label(_("Signed by:"), STATUS_LABEL_COLUMN);
 	printf("%s\n", str_or(l->v[l->n - 1].begin, "signer"));
+	print_boot(s, l);
 	for (i = l->n - 1; i-- > 0;)
 		print_level(_("Below it:"), &l->v[i]);
 	printf(_("\"keel rollback\" returns to the level below; \"keel "
@@ -121,7 +164,7 @@ int cmd_status(int argc, char **argv)
 	if (!rc && a.json)
 		print_json(&a, &s, &l);
 	else if (!rc)
-		print_human(&a, &l);
+		print_human(&a, &s, &l);
 	levels_free(&l);
 	state_close(&s);
 	return cli_finish("keel", rc, &err);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "cli_state.h"
+#include "grub_files.h"
 #include "commands.h"
 #include "i18n.h"
 #include "levels.h"
@@ -166,6 +167,10 @@ static int run(const struct undo_cmd *c, const struct cli_state_args *a,
 			rc = txn_run(s, &p, meta(c, &l), NULL, NULL, err);
 		if (!rc)
 			print_result(c, a, &l, &p);
+		/* GRUB's files went back: the boot chain changes at reboot. */
+		if (!rc && !a->dry_run && (plan_find(&p, GRUB_CUSTOM_CFG) >= 0 ||
+					   plan_find(&p, GRUB_ENV) >= 0))
+			rc = KEEL_REBOOT;
 		plan_free(&p);
 	}
 	levels_free(&l);
@@ -192,7 +197,7 @@ static int undo_command(const struct undo_cmd *c, int argc, char **argv)
 	if (!rc)
 		rc = run(c, &a, &s, &err);
 	state_close(&s);
-	return cli_finish("keel", rc, &err);
+	return rc == KEEL_REBOOT ? rc : cli_finish("keel", rc, &err);
 }
 
 int cmd_rollback(int argc, char **argv)

@@ -20,6 +20,8 @@ enum keel_exit {
 	KEEL_EBUSY = 9,           /* another keel holds the target (--no-wait) */
 	KEEL_ENOTAPPLICABLE = 10, /* the pack or the request does not fit the
 				     target's installed state */
+	KEEL_REBOOT = 11,         /* done; the boot chain changed, the change
+				     takes effect at the next boot */
 };
 
 #define KEEL_ERROR_MAX 1024

@@ -6,11 +6,8 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "grub_files.h"
 #include "target.h"
-
-#define GRUB_CFG "boot/grub/grub.cfg"
-#define GRUB_CUSTOM_CFG "boot/grub/custom.cfg"
-#define GRUB_ENV "boot/grub/grubenv"
 
 struct grub_chain {
 	char *custom_cfg;   /* the new boot/grub/custom.cfg */
@@ -18,6 +15,7 @@ struct grub_chain {
 	size_t grubenv_len;
 	char *chained;      /* the title of the entry keel chains */
 	char *hv_path;      /* keel-hv as the entry names it */
+	int unchanged;      /* commit: the level already is the default */
 };
 
 /* Reads the target's grub.cfg, custom.cfg and grubenv and works out the
@@ -25,12 +23,32 @@ struct grub_chain {
  * pack's keel-hv, hv_rel in the target (the manifest's boot.hypervisor),
  * with hv_options, and chaining the
  * kernel, command line and initrd the target boots by default; entries of
- * earlier levels stay, so a failed trial falls back to them) and grubenv
- * (next_entry=keel-VERSION when trial). What keel cannot follow is
- * refused with the reason and the remedy; nothing is written. */
+ * earlier levels stay, so a failed trial falls back to them; GRUB's
+ * fallback is the entry that boots by default now) and grubenv
+ * (next_entry=keel-VERSION when trial; without a trial the entry is made
+ * the default at once). What keel cannot follow is refused with the
+ * reason and the remedy; nothing is written. */
 int grub_chain_plan(const struct target *t, const char *version,
 		    const char *hv_rel, const char *hv_options, int trial,
 		    struct grub_chain *c, struct keel_error *err);
+
+/* keel commit: keel-VERSION, which keel's block must hold, becomes the
+ * default and the entry that was the default the fallback; a next_entry
+ * naming it is cleared. c->unchanged when it already is the default. */
+int grub_chain_commit(const struct target *t, const char *version,
+		      struct grub_chain *c, struct keel_error *err);
+
+/* Where keel-VERSION stands in the target's boot chain, for keel status. */
+enum grub_chain_state {
+	CHAIN_NONE,       /* keel's block has no such entry */
+	CHAIN_TRIAL,      /* next_entry names it: the next boot tries it */
+	CHAIN_COMMITTED,  /* it is the default */
+	CHAIN_UNCOMMITTED, /* there, but neither: the trial boot is over and
+			      keel commit never ran */
+};
+
+int grub_chain_state(const struct target *t, const char *version,
+		     enum grub_chain_state *state, struct keel_error *err);
 
 void grub_chain_free(struct grub_chain *c);
 

@@ -257,6 +257,8 @@ char *grub_keel_entry(const struct grub_item *e, const struct grub_boot *b,
 		s = append(s, "\t");
 		if (i == b->linux_at) {
 			s = append(append(s, "multiboot2 "), hv_path);
+			/* keel commit asks keel-hv which entry started it. */
+			s = append(append(s, " entry="), id);
 			if (hv_options && *hv_options)
 				s = append(append(s, " "), hv_options);
 			s = append(append(append(s, "\n\tmodule2 "), b->kernel),

@@ -35,7 +35,8 @@ void grub_boot_free(struct grub_boot *b);
 char *grub_keel_hv_path(const struct grub_boot *b, const char *hv_rel);
 
 /* The menuentry "keel-VERSION": e's body with its linux line turned into
- * "multiboot2 HV_PATH [HV_OPTIONS]" + "module2 KERNEL CMDLINE" and its
+ * "multiboot2 HV_PATH entry=keel-VERSION [HV_OPTIONS]" (keel-hv answers
+ * keel commit with that id) + "module2 KERNEL CMDLINE" and its
  * initrd line into "module2 INITRD"; everything else (insmod, search, set
  * root) as e has it. malloc'd text, NULL when out of memory. */
 char *grub_keel_entry(const struct grub_item *e, const struct grub_boot *b,

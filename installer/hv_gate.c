@@ -204,6 +204,36 @@ int hv_gate_log_read(const struct hv_gate *g, uint64_t want,
 	return KEEL_OK;
 }
 
+int hv_gate_entry(const struct hv_gate *g, char id[KEEL_HC_ENTRY_MAX + 1],
+		  struct keel_error *err)
+{
+	uint64_t len = 0, off = 0, words[3];
+	int rc;
+
+	do {
+		struct hv_regs r = { .rbx = off };
+
+		rc = call(g, KEEL_HC_ENTRY, "entry", &r, err);
+		if (rc)
+			return rc;
+		if (r.rbx > KEEL_HC_ENTRY_MAX || (off && r.rbx != len))
+			return malformed(err, "entry");
+		len = r.rbx;
+		words[0] = r.rcx;
+		words[1] = r.rsi;
+		words[2] = r.rdi;
+		memcpy(id + off, words, len - off < KEEL_HC_LOG_CHUNK ?
+					 len - off : KEEL_HC_LOG_CHUNK);
+		off += KEEL_HC_LOG_CHUNK;
+	} while (off < len);
+	id[len] = '\0';
+	/* The id is only ever compared, never printed raw: still, it
+	 * must be what entry= allows. */
+	if (strlen(id) != len)
+		return malformed(err, "entry");
+	return KEEL_OK;
+}
+
 const char *hv_backend_name(uint32_t backend)
 {
 	switch (backend) {

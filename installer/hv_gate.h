@@ -56,6 +56,11 @@ int hv_gate_time(const struct hv_gate *g, uint64_t *ns, uint64_t *tsc_khz,
 int hv_gate_log_read(const struct hv_gate *g, uint64_t want,
 		     struct hv_log_chunk *c, struct keel_error *err);
 
+/* The id of the boot entry that started keel-hv (entry= on its command
+ * line), "" if it was given none. Needs KEEL_HC_F_ENTRY. */
+int hv_gate_entry(const struct hv_gate *g, char id[KEEL_HC_ENTRY_MAX + 1],
+		  struct keel_error *err);
+
 /* "svm", "vmx", "none", or NULL for a backend this keel does not know. */
 const char *hv_backend_name(uint32_t backend);
 

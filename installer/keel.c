@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	{ "check-cpu", cmd_check_cpu,
 	  N_("can this machine's processor run keel-hv, and if not, why") },
 	{ "apply", cmd_apply, N_("install a service pack, crash-safe") },
+	{ "commit", cmd_commit,
+	  N_("make the level this boot runs GRUB's default boot entry") },
 	{ "status", cmd_status, N_("show the installed service-pack levels") },
 	{ "history", cmd_history, N_("list every transaction and its outcome") },
 	{ "rollback", cmd_rollback, N_("return to the level below the installed one") },

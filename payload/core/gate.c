@@ -10,6 +10,7 @@
 
 uint16_t gate_port = KEEL_HC_PORT_DEFAULT;
 enum keel_backend gate_backend = KEEL_BACKEND_NONE;
+char gate_entry[KEEL_HC_ENTRY_MAX + 1];
 
 static uint64_t status(int s)
 {
@@ -19,7 +20,8 @@ static uint64_t status(int s)
 static void hc_version(struct gate_regs *r)
 {
 	r->rbx = KEEL_HC_ABI;
-	r->rcx = KEEL_HC_F_LOG | KEEL_HC_F_STATS | KEEL_HC_F_TIME;
+	r->rcx = KEEL_HC_F_LOG | KEEL_HC_F_STATS | KEEL_HC_F_TIME |
+		 KEEL_HC_F_ENTRY;
 	r->rsi = (uint64_t)gate_backend;
 	r->rdi = KEEL_EXIT_COUNT;
 	r->rax = status(KEEL_HC_OK);
@@ -69,6 +71,27 @@ static void hc_time(struct gate_regs *r)
 	r->rax = status(KEEL_HC_OK);
 }
 
+/* keel commit asks which entry booted us: the level it may commit. */
+static void hc_entry(struct gate_regs *r)
+{
+	uint8_t buf[KEEL_HC_LOG_CHUNK] = { 0 };
+	size_t len = 0, i;
+
+	while (len < KEEL_HC_ENTRY_MAX && gate_entry[len])
+		len++;
+	if (r->rbx > len) {
+		r->rax = status(KEEL_HC_EINVAL);
+		return;
+	}
+	for (i = 0; i < sizeof(buf) && r->rbx + i < len; i++)
+		buf[i] = (uint8_t)gate_entry[r->rbx + i];
+	r->rbx = len;
+	r->rcx = le64(buf);
+	r->rsi = le64(buf + 8);
+	r->rdi = le64(buf + 16);
+	r->rax = status(KEEL_HC_OK);
+}
+
 void gate_call(struct gate_regs *r)
 {
 	switch ((uint32_t)r->rax) {
@@ -83,6 +106,9 @@ void gate_call(struct gate_regs *r)
 		break;
 	case KEEL_HC_TIME:
 		hc_time(r);
+		break;
+	case KEEL_HC_ENTRY:
+		hc_entry(r);
 		break;
 	default:
 		r->rax = status(KEEL_HC_ENOSYS);

@@ -18,5 +18,7 @@ void gate_call(struct gate_regs *r);
 /* The port, from hcport= on the command line (KEEL_HC_PORT_DEFAULT). */
 extern uint16_t gate_port;
 extern enum keel_backend gate_backend;
+/* The boot entry's id, from entry= on the command line ("" if none). */
+extern char gate_entry[KEEL_HC_ENTRY_MAX + 1];
 
 #endif

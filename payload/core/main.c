@@ -131,6 +131,8 @@ static void apply_options(const struct boot_info *bi, struct hv_options *opt)
 		log_printf("command line \"%s\": %s; going on without it\n",
 			   bi->cmdline, why);
 	gate_port = opt->gate_port;
+	for (size_t i = 0; i < sizeof(gate_entry); i++)
+		gate_entry[i] = opt->entry[i];
 }
 
 _Noreturn static void boot_native(const struct linux_entry *e,

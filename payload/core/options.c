@@ -1,5 +1,6 @@
 /* options.c: parses keel-hv's own command line (serial=PORT[,BAUD],
- * hcport=PORT, native), keeping the default for any word it cannot use. */
+ * hcport=PORT, entry=ID, native), keeping the default for any word it
+ * cannot use. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -155,6 +156,27 @@ static bool parse_hcport(const char *v, size_t n, struct hv_options *o)
 	return true;
 }
 
+/* entry=ID: the id of the GRUB entry, letters, digits and . _ + ~ -. */
+static bool parse_entry(const char *v, size_t n, struct hv_options *o)
+{
+	size_t i;
+
+	if (n == 0 || n > KEEL_HC_ENTRY_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = v[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+		      c == '+' || c == '~' || c == '-'))
+			return false;
+	}
+	for (i = 0; i < n; i++)
+		o->entry[i] = v[i];
+	o->entry[n] = '\0';
+	return true;
+}
+
 /* Remembers the first complaint, with the word it is about (if any). */
 static void complain(const char **why, const char *what, const char *w,
 		     size_t n)
@@ -186,6 +208,9 @@ static void parse_word(const char *w, size_t n, struct hv_options *o,
 	} else if (starts_with(w, n, "hcport=")) {
 		if (!parse_hcport(w + 7, n - 7, o))
 			complain(why, "unusable gate port in ", w, n);
+	} else if (starts_with(w, n, "entry=")) {
+		if (!parse_entry(w + 6, n - 6, o))
+			complain(why, "unusable entry id in ", w, n);
 	} else
 		complain(why, "unknown option ", w, n);
 }
@@ -205,6 +230,7 @@ int hv_options_parse(const char *cmdline, struct hv_options *o,
 	o->serial_baud = SERIAL_BAUD;
 	o->gate_port = KEEL_HC_PORT_DEFAULT;
 	o->native = false;
+	o->entry[0] = '\0';
 	why_buf[0] = '\0';
 	while (*s) {
 		size_t n = 0;

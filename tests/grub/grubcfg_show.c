@@ -1,6 +1,7 @@
 /* grubcfg_show.c: prints what keel reads from a target's grub.cfg (the
  * default entry and how it boots) and the keel entry it would write; with
- * --chain, makes apply's boot-chain change and writes it into the target. */
+ * --chain or --commit, makes apply's or commit's boot-chain change in the
+ * target; --state prints where a level stands. */
 #include "config.h"
 
 #include <stdio.h>
@@ -119,10 +120,49 @@ static int chain(const char *root, const char *version, const char *opts,
 	return rc;
 }
 
+/* What keel commit will write, without its hypervisor check and
+ * transaction; and the state keel status reports. */
+static int commit(const char *root, const char *version, int state_only,
+		  struct keel_error *err)
+{
+	static const char *const names[] = { "none", "trial", "committed",
+					     "uncommitted" };
+	enum grub_chain_state st;
+	struct target t;
+	struct grub_chain c;
+	int rc = target_open(root, &t, err);
+
+	if (!rc && state_only) {
+		rc = grub_chain_state(&t, version, &st, err);
+		if (!rc)
+			printf("%s\n", names[st]);
+	} else if (!rc) {
+		rc = grub_chain_commit(&t, version, &c, err);
+		if (!rc && c.unchanged)
+			printf("unchanged\n");
+		else if (!rc && (put(root, GRUB_CUSTOM_CFG, c.custom_cfg,
+				     strlen(c.custom_cfg)) ||
+				 put(root, GRUB_ENV, c.grubenv, c.grubenv_len)))
+			rc = keel_error_set(err, KEEL_EFAIL, "cannot write");
+		if (!rc)
+			grub_chain_free(&c);
+	}
+	target_close(&t);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct keel_error err = { 0 };
 	int rc, trial = 1;
+
+	if (argc == 4 && (strcmp(argv[1], "--commit") == 0 ||
+			  strcmp(argv[1], "--state") == 0)) {
+		rc = commit(argv[2], argv[3], argv[1][2] == 's', &err);
+		if (rc)
+			fprintf(stderr, "grubcfg_show: %s\n", err.msg);
+		return rc;
+	}
 
 	if (argc >= 2 && strcmp(argv[1], "--chain") == 0) {
 		if (argc >= 3 && strcmp(argv[2], "--no-trial") == 0) {

@@ -16,6 +16,7 @@
 #   FX_SEPARATE_BOOT   1: /boot is a file system of its own
 #   FX_NO_41_CUSTOM    1: grub.cfg is made without 41_custom
 #   FX_CUSTOM_CFG      content for /boot/grub/custom.cfg
+#   FX_GRUB_EXTRA      more lines for /etc/default/grub (GRUB_TERMINAL=...)
 #
 # grub-mkconfig asks grub-probe for the device holding / (and /boot) of the
 # machine it runs on, so it cannot describe another system. This script
@@ -45,6 +46,7 @@ esac
 : "${FX_SEPARATE_BOOT:=0}"
 : "${FX_NO_41_CUSTOM:=0}"
 : "${FX_CUSTOM_CFG:=}"
+: "${FX_GRUB_EXTRA:=}"
 for prog in grub-probe grub-editenv mke2fs unshare; do
 	command -v "$prog" >/dev/null 2>&1 ||
 		[ -x "/usr/sbin/$prog" ] || [ -x "/sbin/$prog" ] ||
@@ -80,6 +82,7 @@ make_root() {
 		echo "GRUB_CMDLINE_LINUX_DEFAULT=\"$FX_CMDLINE\""
 		echo "GRUB_CMDLINE_LINUX=\"$FX_CMDLINE_LINUX\""
 		[ -z "$FX_DISABLE_SUBMENU" ] || echo "GRUB_DISABLE_SUBMENU=$FX_DISABLE_SUBMENU"
+		[ -z "$FX_GRUB_EXTRA" ] || printf '%s\n' "$FX_GRUB_EXTRA"
 	} >"$dir/root/etc/default/grub"
 	grub-editenv "$dir/root/boot/grub/grubenv" create
 	[ -z "$FX_SAVED_ENTRY" ] ||

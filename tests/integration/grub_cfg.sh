@@ -60,7 +60,7 @@ ok $? "its kernel, command line (as written) and initrd"
 ok $? "grub.cfg sources custom.cfg (41_custom) and takes next_entry (00_header)"
 keel_entry
 grep -q "^menuentry 'keel 1.0.0: Debian GNU/Linux' .*\$menuentry_id_option 'keel-1.0.0' {\$" "$TMP/entry.cfg" &&
-	grep -q "^	multiboot2 /boot/keel/keel-hv-1.0.0 serial=0x3f8,115200 log=info\$" "$TMP/entry.cfg" &&
+	grep -q "^	multiboot2 /boot/keel/keel-hv-1.0.0 entry=keel-1.0.0 serial=0x3f8,115200 log=info\$" "$TMP/entry.cfg" &&
 	grep -q "^	module2 /boot/vmlinuz-$K2 root=UUID=$U ro  quiet\$" "$TMP/entry.cfg" &&
 	grep -q "^	module2 /boot/initrd.img-$K2\$" "$TMP/entry.cfg" &&
 	! grep -Eq "^	(linux|initrd)	" "$TMP/entry.cfg"
@@ -186,7 +186,7 @@ ok $? "over a committed 1.0.0 (the default), 1.1.0 chains the keel-1.0.0 entry"
 grep -q "^menuentry 'keel 1.1.0: Debian GNU/Linux' " "$R/boot/grub/custom.cfg" &&
 	[ "$(grep -c "^	module2 /boot/vmlinuz-$K2 root=UUID=$U ro  quiet\$" "$R/boot/grub/custom.cfg")" = 2 ] &&
 	[ "$(grep -c "multiboot2" "$R/boot/grub/custom.cfg")" = 2 ] &&
-	grep -q "multiboot2 /boot/keel/keel-hv-1.1.0\$" "$R/boot/grub/custom.cfg"
+	grep -q "multiboot2 /boot/keel/keel-hv-1.1.0 entry=keel-1.1.0\$" "$R/boot/grub/custom.cfg"
 ok $? "with the same kernel and command line; the 1.0.0 entry stays for a failed trial"
 grub-editenv "$R/boot/grub/grubenv" list | grep -qx "next_entry=keel-1.1.0" &&
 	grub-editenv "$R/boot/grub/grubenv" list | grep -qx "saved_entry=keel-1.0.0"

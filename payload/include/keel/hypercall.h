@@ -25,7 +25,7 @@
 #define KEEL_HC_LEAF_BASE   0x40000000u
 #define KEEL_HC_LEAF_ABI    0x40000001u
 #define KEEL_HC_ABI_MAJOR   1u
-#define KEEL_HC_ABI_MINOR   0u
+#define KEEL_HC_ABI_MINOR   1u   /* 1: KEEL_HC_ENTRY */
 #define KEEL_HC_ABI         ((KEEL_HC_ABI_MAJOR << 16) | KEEL_HC_ABI_MINOR)
 #define KEEL_HC_PORT_DEFAULT 0x4b48u   /* "KH"; hcport= on the hv command line */
 
@@ -52,12 +52,21 @@ enum keel_hc {
 	/* -> RBX = nanoseconds since the hypervisor started,
 	 *    RCX = TSC frequency in kHz the hypervisor measured. */
 	KEEL_HC_TIME = 3,
+	/* RBX = byte offset into the id of the boot entry that started the
+	 * hypervisor (entry= on its command line; keel writes keel-VERSION).
+	 * -> RBX = the id's length (0: none given), RCX, RSI, RDI = up to 24
+	 *    of its bytes from the offset, little-endian, zero-padded.
+	 *    KEEL_HC_EINVAL for an offset past the end. */
+	KEEL_HC_ENTRY = 4,
 	KEEL_HC_COUNT
 };
 
 #define KEEL_HC_F_LOG   (1u << 0)
 #define KEEL_HC_F_STATS (1u << 1)
 #define KEEL_HC_F_TIME  (1u << 2)
+#define KEEL_HC_F_ENTRY (1u << 3)
+
+#define KEEL_HC_ENTRY_MAX 64   /* bytes of an entry id */
 
 /* Status in RAX. */
 #define KEEL_HC_OK       0

@@ -44,8 +44,8 @@ static void test_version(void)
 	r = call(KEEL_HC_VERSION, 0);
 	is_int(r.rax, 0, "version: status 0");
 	is_int(r.rbx, KEEL_HC_ABI, "version: RBX = ABI");
-	is_int(r.rcx, KEEL_HC_F_LOG | KEEL_HC_F_STATS | KEEL_HC_F_TIME,
-	       "version: RCX = features");
+	is_int(r.rcx, KEEL_HC_F_LOG | KEEL_HC_F_STATS | KEEL_HC_F_TIME |
+	       KEEL_HC_F_ENTRY, "version: RCX = features");
 	is_int(r.rsi, KEEL_BACKEND_SVM, "version: RSI = backend");
 	is_int(r.rdi, KEEL_EXIT_COUNT, "version: RDI = exit reasons");
 	r = call(0xdeadbeef00000000ull | KEEL_HC_VERSION, 0);
@@ -54,7 +54,7 @@ static void test_version(void)
 
 static void test_unknown(void)
 {
-	static const uint64_t nr[] = { KEEL_HC_COUNT, 5, 0x100, 0x7fffffff,
+	static const uint64_t nr[] = { KEEL_HC_COUNT, 6, 0x100, 0x7fffffff,
 				       0xffffffffu, 0x80000000u };
 	size_t i;
 
@@ -187,8 +187,50 @@ static void test_log_wrap(void)
 	   "wrap: the newest line is last");
 }
 
+/* The 24 bytes of an answer's RCX, RSI, RDI. */
+static void regs_bytes(const struct gate_regs *r, char out[25])
+{
+	uint64_t v[3] = { r->rcx, r->rsi, r->rdi };
+	int i;
+
+	for (i = 0; i < 24; i++)
+		out[i] = (char)(v[i / 8] >> (8 * (i % 8)));
+	out[24] = '\0';
+}
+
+static void test_entry(void)
+{
+	static const char id[] = "keel-1.0.0-with-a-long-name-beyond-24";
+	char got[25];
+	struct gate_regs r;
+
+	memset(gate_entry, 0, sizeof(gate_entry));
+	r = call(KEEL_HC_ENTRY, 0);
+	ok(r.rax == 0 && r.rbx == 0 && r.rcx == 0 && r.rsi == 0 && r.rdi == 0,
+	   "entry: none given: length 0, no bytes");
+	memcpy(gate_entry, id, sizeof(id));
+	r = call(KEEL_HC_ENTRY, 0);
+	regs_bytes(&r, got);
+	ok(r.rax == 0 && r.rbx == strlen(id) && memcmp(got, id, 24) == 0,
+	   "entry: length and the first 24 bytes");
+	r = call(KEEL_HC_ENTRY, 24);
+	regs_bytes(&r, got);
+	ok(r.rax == 0 && strcmp(got, id + 24) == 0,
+	   "entry: the rest from offset 24, zero-padded");
+	r = call(KEEL_HC_ENTRY, strlen(id));
+	ok(r.rax == 0 && r.rcx == 0, "entry: offset at the end: no bytes");
+	r = call(KEEL_HC_ENTRY, strlen(id) + 1);
+	ok(r.rax == st(KEEL_HC_EINVAL), "entry: offset past the end: EINVAL");
+	r = call(KEEL_HC_ENTRY, ~0ull);
+	ok(r.rax == st(KEEL_HC_EINVAL), "entry: offset 2^64-1: EINVAL");
+	memset(gate_entry, 'x', sizeof(gate_entry));
+	r = call(KEEL_HC_ENTRY, 0);
+	ok(r.rbx == KEEL_HC_ENTRY_MAX, "entry: never read past its buffer");
+}
+
 int main(void)
 {
+	test_entry();
 	test_version();
 	test_unknown();
 	test_stats();

@@ -21,7 +21,8 @@ static int parse(const char *line)
 static int is_default(void)
 {
 	return o.serial_port == SERIAL_COM1 && o.serial_baud == SERIAL_BAUD &&
-	       o.gate_port == KEEL_HC_PORT_DEFAULT && !o.native;
+	       o.gate_port == KEEL_HC_PORT_DEFAULT && !o.native &&
+	       o.entry[0] == '\0';
 }
 
 static void test_defaults(void)
@@ -63,6 +64,28 @@ static void bad(const char *line, const char *what)
 	diag("why: %s", why ? why : "(none)");
 }
 
+static void test_entry(void)
+{
+	char longest[KEEL_HC_ENTRY_MAX + 8];
+
+	is_int(parse("entry=keel-1.0.0 serial=0x2f8"), 0, "entry=keel-1.0.0");
+	is_str(o.entry, "keel-1.0.0", "entry id kept");
+	is_int(parse("entry=keel-2.0.0~rc1+b_2"), 0, "entry with . _ + ~ -");
+	is_str(o.entry, "keel-2.0.0~rc1+b_2", "every allowed character kept");
+	memset(longest, 'a', sizeof(longest));
+	memcpy(longest, "entry=", 6);
+	longest[6 + KEEL_HC_ENTRY_MAX] = '\0';
+	is_int(parse(longest), 0, "an id of KEEL_HC_ENTRY_MAX bytes");
+	is_int((int)strlen(o.entry), KEEL_HC_ENTRY_MAX, "all of it kept");
+	longest[6 + KEEL_HC_ENTRY_MAX] = 'a';
+	longest[7 + KEEL_HC_ENTRY_MAX] = '\0';
+	ok(parse(longest) == -1 && o.entry[0] == '\0',
+	   "one byte longer: refused, no id");
+	ok(parse("entry=") == -1 && o.entry[0] == '\0', "empty id refused");
+	ok(parse("entry=keel'1") == -1 && o.entry[0] == '\0' &&
+	   why && strstr(why, "entry id"), "a quote in the id is refused");
+}
+
 static void test_bad(void)
 {
 	bad("serial=0x2f8,1000", "baud 1000");
@@ -96,6 +119,7 @@ static void test_bad(void)
 
 int main(void)
 {
+	test_entry();
 	test_defaults();
 	test_good();
 	test_bad();
