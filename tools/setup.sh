@@ -19,6 +19,8 @@ packages=(
 	groff-base man-db util-linux tar gzip
 	# the hypervisor's end-to-end tests: GRUB, QEMU, a busybox initramfs
 	qemu-system-x86 grub-pc-bin grub-common xorriso mtools busybox-static cpio
+	# the boot-chain tests: disk images without privileges
+	fdisk e2fsprogs
 )
 
 install_missing() {

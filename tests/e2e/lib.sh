@@ -105,6 +105,51 @@ e2e_kernel() {
 	diag "kernel: $(cat "$E2E_CACHE/vmlinuz.pkg" 2>/dev/null)"
 }
 
+# e2e_disk_modules: the modules of the cached kernel that a root session
+# needs to mount an ext4 file system from a virtio disk, in
+# $E2E_CACHE/modules/, with "order" listing them dependencies first. The
+# package is downloaded again once (only vmlinuz is kept by
+# e2e_fetch_kernel). Returns 1 with the reason in E2E_WHY.
+# crc32c: ext4 asks the crypto API for it (metadata_csum), not a depends=.
+E2E_DISK_MODULES="virtio_pci virtio_blk crc32c_generic ext4"
+e2e_disk_modules() {
+	_md="$E2E_CACHE/modules"
+	[ -s "$_md/order" ] && return 0
+	_pkg=$(cut -d' ' -f1 "$E2E_CACHE/vmlinuz.pkg")
+	_dl="$E2E_CACHE/download.$$"
+	rm -rf "$_dl" "$_md.tmp" && mkdir -p "$_dl" "$_md.tmp" || return 1
+	chmod 777 "$_dl"
+	if ! (cd "$_dl" && timeout 900 apt-get download -q "$_pkg") \
+		>"$_dl/apt.log" 2>&1 ||
+		! dpkg-deb --fsys-tarfile "$_dl"/*.deb |
+		tar -x -C "$_dl" --wildcards './lib/modules/*.ko'; then
+		E2E_WHY="cannot get the modules of $_pkg: $(tail -n 1 "$_dl/apt.log")"
+		rm -rf "$_dl" "$_md.tmp"
+		return 1
+	fi
+	# Dependencies first, each once: a depth-first walk of modinfo's
+	# "depends" (depmod's modules.dep is made at install, not shipped).
+	: >"$_md.tmp/order"
+	_add_module() {
+		grep -qx "$1.ko" "$_md.tmp/order" && return 0
+		_ko=$(find "$_dl/lib/modules" -name "$1.ko" | head -n 1)
+		[ -n "$_ko" ] || { E2E_WHY="module $1 is not in $_pkg"; return 1; }
+		for _dep in $(objcopy -O binary --only-section=.modinfo "$_ko" \
+			/dev/stdout | tr '\0' '\n' | sed -n 's/^depends=//p' |
+			tr ',' ' '); do
+			_add_module "$_dep" || return 1
+		done
+		# The walk above reused $_ko: find this module again.
+		cp "$(find "$_dl/lib/modules" -name "$1.ko" | head -n 1)" \
+			"$_md.tmp/" && echo "$1.ko" >>"$_md.tmp/order"
+	}
+	for _m in $E2E_DISK_MODULES; do
+		_add_module "$_m" || { rm -rf "$_dl" "$_md.tmp"; return 1; }
+	done
+	rm -rf "$_dl"
+	mv "$_md.tmp" "$_md"
+}
+
 # e2e_break_kernel IN OUT: a copy of a bzImage whose 32-bit entry point
 # (the first bytes of the protected-mode code) is ud2: at entry there is
 # no IDT, so the #UD escalates to a triple fault.
@@ -171,9 +216,9 @@ poweroff -f
 EOF
 }
 
-# e2e_initrd OUT BODY [keel] [SRC=DEST ...]: a gzip'ed newc initramfs with
-# busybox, /init = head + the shell file BODY + tail, optionally keel with
-# its libraries, and further files.
+# e2e_initrd OUT BODY [keel] [+PROGRAM ...] [SRC=DEST ...]: a gzip'ed newc
+# initramfs with busybox, /init = head + the shell file BODY + tail,
+# optionally keel and other programs with their libraries, and files.
 e2e_initrd() {
 	_out=$1 _body=$2
 	shift 2
@@ -190,6 +235,7 @@ e2e_initrd() {
 	for _a in "$@"; do
 		case $_a in
 		keel) e2e_add_dynamic "$_r" "$KEEL" /bin/keel || return 1 ;;
+		+/*) e2e_add_dynamic "$_r" "${_a#+}" "${_a#+}" || return 1 ;;
 		*=*) mkdir -p "$_r$(dirname "${_a#*=}")" &&
 			cp "${_a%%=*}" "$_r${_a#*=}" || return 1 ;;
 		esac
