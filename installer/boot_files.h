@@ -18,7 +18,7 @@ struct boot_file {
 };
 
 struct boot_files {
-	struct boot_file f[2];
+	struct boot_file f[4];  /* GRUB's two files, the commit unit's two */
 	size_t n;
 };
 

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_state.h"
 #include "commands.h"
+#include "boot_unit.h"
 #include "grub_chain.h"
 #include "i18n.h"
 #include "recover.h"
@@ -29,6 +30,7 @@ struct apply_run {
 	struct plan plan;
 	struct grub_chain chain;   /* when the pack names a hypervisor */
 	struct boot_files boot;
+	int unit;                  /* keel-commit.service goes in too */
 	enum apply_fit fit;
 	size_t installs, replaces, removes;
 };
@@ -103,11 +105,16 @@ static void print_boot(const struct apply_run *r)
 	if (r->a.no_trial)
 		printf(_("It is the default from the next boot on. Reboot to "
 			 "start keel-hv.\n"));
+	else if (r->unit)
+		printf(_("The next boot tries it once; keel-commit.service runs "
+			 "\"keel commit\" in that boot, which makes it the "
+			 "default. If keel-hv fails, the boot after is the old "
+			 "default again. Reboot to start the trial.\n"));
 	else
-		printf(_("The next boot tries it once; \"keel commit\" in that "
-			 "boot makes it the default. If keel-hv fails, the boot "
-			 "after is the old default again. Reboot to start the "
-			 "trial.\n"));
+		printf(_("The next boot tries it once; run \"keel commit\" in "
+			 "that boot to make it the default (this system has no "
+			 "systemd to do it). If keel-hv fails, the boot after is "
+			 "the old default again. Reboot to start the trial.\n"));
 }
 
 static struct json_object *boot_json(const struct apply_run *r)
@@ -211,8 +218,10 @@ static int plan_boot_chain(struct apply_run *r, struct keel_error *err)
 		return KEEL_OK;
 	rc = grub_chain_plan(&r->s.target, m->version, m->boot_hypervisor,
 			     m->boot_options, !r->a.no_trial, &r->chain, err);
-	if (!rc)
+	if (!rc) {
 		boot_files_from_chain(&r->boot, &r->chain);
+		r->unit = boot_unit_add(&r->boot, &r->s.target);
+	}
 	return rc;
 }
 

@@ -20,7 +20,7 @@ packages=(
 	# the hypervisor's end-to-end tests: GRUB, QEMU, a busybox initramfs
 	qemu-system-x86 grub-pc-bin grub-common xorriso mtools busybox-static cpio
 	# the boot-chain tests: disk images without privileges
-	fdisk e2fsprogs
+	fdisk e2fsprogs systemd
 )
 
 install_missing() {

@@ -58,6 +58,7 @@ envvar() { grub-editenv "$R/$ENV" list | sed -n "s/^$1=//p"; }
 
 # --- the first apply: a trial ----------------------------------------
 fixture t1 FX_CUSTOM_CFG="$USER_CFG"
+mkdir -p "$R/etc/systemd/system"   # a target that boots with systemd
 tree_state "$R" >"$TMP/s0"
 cp "$R/$CUSTOM" "$TMP/custom0"
 cp "$R/$ENV" "$TMP/env0"
@@ -70,6 +71,7 @@ ok $? "apply --dry-run lists custom.cfg and grubenv and changes nothing"
 run "$KEEL" apply --root "$R" --yes "$TMP/p10.ksp"
 [ $rc -eq 11 ] && ! grep -v "not the running system" "$TMP/err" | grep -q .
 ok $? "apply that changes the boot chain exits 11 (done, reboot required) and says no error"
+cp "$TMP/out" "$TMP/out0"
 grep -q "^GRUB entry keel-1.0.0: keel-hv /boot/keel/keel-hv-1.0.0, then the system's own entry \"Debian GNU/Linux\"" "$TMP/out" &&
 	grep -q "The next boot tries it once" "$TMP/out"
 ok $? "apply names the entry, keel-hv and the entry it chains, and the trial"
@@ -95,6 +97,23 @@ grep -q "^Boot: *trial pending: the next boot tries keel-1.0.0 once" "$TMP/out"
 ok $? "status says the trial boot is pending"
 
 # GRUB clears next_entry at the trial boot (save_env): here, grub-editenv.
+UNIT=etc/systemd/system/keel-commit.service
+WANTS=etc/systemd/system/multi-user.target.d/keel-commit.conf
+grep -q "^ExecStart=/.*/keel commit\$" "$R/$UNIT" && grep -q "^Type=oneshot\$" "$R/$UNIT" &&
+	grep -q "^SuccessExitStatus=5\$" "$R/$UNIT" &&
+	grep -q "^Wants=keel-commit.service\$" "$R/$WANTS" &&
+	grep -q 'keel-commit.service runs "keel commit" in that boot' "$TMP/out0"
+ok $? "apply installs keel-commit.service and has multi-user.target want it"
+if command -v systemd-analyze >/dev/null 2>&1; then
+	# The unit's keel is on the target, not on this machine.
+	mkdir -p "$TMP/sysroot"
+	sed "s|^ExecStart=[^ ]*|ExecStart=/bin/true|" "$R/$UNIT" >"$TMP/sysroot/keel-commit.service"
+	systemd-analyze verify --man=no "$TMP/sysroot/keel-commit.service" >"$TMP/verify.out" 2>&1 &&
+		! grep -q keel-commit "$TMP/verify.out"
+	ok $? "systemd-analyze verify accepts the unit"
+	[ $? -eq 0 ] || diag "$(cat "$TMP/verify.out")"
+fi
+
 grub-editenv "$R/$ENV" unset next_entry
 [ "$("$SHOW" --state "$R" 1.0.0)" = uncommitted ]
 ok $? "after the trial boot without commit the state is: not committed"
@@ -154,6 +173,8 @@ block "$R/$CUSTOM" >"$TMP/b3"
 [ $rc -eq 11 ] && grep -q '^	set default="keel-1.0.0"$' "$TMP/b3" &&
 	[ -z "$(envvar next_entry)" ] && grep -q "It is the default from the next boot on" "$TMP/out"
 ok $? "--no-trial makes the entry the default at once and sets no next_entry"
+[ ! -e "$R/etc/systemd" ]
+ok $? "a target without /etc/systemd gets no unit"
 [ "$(head -n 1 "$R/$CUSTOM")" = "$(sed -n 1p "$TMP/b3")" ] && [ "$(stat -c %a "$R/$CUSTOM")" = 644 ]
 ok $? "a custom.cfg keel creates holds only its block, mode 0644"
 run "$KEEL" rollback --root "$R" --yes
