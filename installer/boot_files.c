@@ -18,8 +18,9 @@
 void boot_files_from_chain(struct boot_files *b, const struct grub_chain *c)
 {
 	b->f[0] = (struct boot_file){ GRUB_CUSTOM_CFG, c->custom_cfg,
-				      strlen(c->custom_cfg) };
-	b->f[1] = (struct boot_file){ GRUB_ENV, c->grubenv, c->grubenv_len };
+				      strlen(c->custom_cfg), 0 };
+	b->f[1] = (struct boot_file){ GRUB_ENV, c->grubenv, c->grubenv_len,
+				      0 };
 	b->n = 2;
 }
 
@@ -52,7 +53,8 @@ static int plan_one(struct keel_state *s, struct plan *p,
 	e = plan_add(p, f->path, PLAN_INSTALL, existed);
 	if (!e)
 		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-	e->mode = existed ? (unsigned)(st.st_mode & 07777) : 0644;
+	e->mode = existed ? (unsigned)(st.st_mode & 07777) :
+		  f->mode ? f->mode : 0644;
 	e->size = f->len;
 	SHA256((const unsigned char *)f->data, f->len, e->sha256);
 	return KEEL_OK;

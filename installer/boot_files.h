@@ -15,10 +15,11 @@ struct boot_file {
 	const char *path;  /* below the target root */
 	const char *data;
 	size_t len;
+	unsigned mode;     /* for a new file; 0: 0644 */
 };
 
 struct boot_files {
-	struct boot_file f[4];  /* GRUB's two files, the commit unit's two */
+	struct boot_file f[6];  /* GRUB's 2 files, the commit unit's 2, hooks */
 	size_t n;
 };
 
@@ -26,7 +27,7 @@ struct boot_files {
 void boot_files_from_chain(struct boot_files *b, const struct grub_chain *c);
 
 /* Adds an install entry for each file: digest and size from memory, the
- * mode of the file it replaces (0644 for a new one). A path already in
+ * mode of the file it replaces (its own, or 0644, for a new one). A path already in
  * the plan (a pack that ships it) is KEEL_ENOTAPPLICABLE: keel writes it. */
 int boot_files_plan(struct keel_state *s, struct plan *p,
 		    const struct boot_files *b, struct keel_error *err);

@@ -37,8 +37,8 @@ int boot_unit_add(struct boot_files *b, const struct target *t)
 	if (target_lstat(t, "etc/systemd", &st) != 0 || !S_ISDIR(st.st_mode))
 		return 0;
 	b->f[b->n++] = (struct boot_file){ BOOT_UNIT_PATH, unit_text,
-					   sizeof unit_text - 1 };
+					   sizeof unit_text - 1, 0644 };
 	b->f[b->n++] = (struct boot_file){ BOOT_UNIT_WANTS, wants_text,
-					   sizeof wants_text - 1 };
+					   sizeof wants_text - 1, 0644 };
 	return 1;
 }

@@ -107,6 +107,17 @@ int cli_confirm(const struct cli_state_args *a, const char *command,
 	return KEEL_OK;
 }
 
+int cli_open_state_to_change(const struct cli_state_args *a,
+			     struct keel_state *s, struct keel_error *err)
+{
+	int rc = a->dry_run ? KEEL_OK : cli_check_writable(a->root, err);
+
+	if (!rc)
+		rc = cli_open_state(a, a->dry_run ? STATE_READ : STATE_WRITE, s,
+				    err);
+	return rc;
+}
+
 int cli_open_state(const struct cli_state_args *a, enum state_access access,
 		   struct keel_state *s, struct keel_error *err)
 {

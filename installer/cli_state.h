@@ -47,6 +47,12 @@ int cli_check_writable(const char *root, struct keel_error *err);
 int cli_open_state(const struct cli_state_args *a, enum state_access access,
 		   struct keel_state *s, struct keel_error *err);
 
+/* For a command that changes the target: refuses a target that cannot be
+ * written, then opens its state for writing; with --dry-run only opens it
+ * for reading. */
+int cli_open_state_to_change(const struct cli_state_args *a,
+			     struct keel_state *s, struct keel_error *err);
+
 /* Whether --root names the running system (then the CPU can be seen). */
 int cli_root_is_live(const char *root);
 

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "cli_state.h"
 #include "commands.h"
+#include "boot_hooks.h"
 #include "boot_unit.h"
 #include "grub_chain.h"
 #include "i18n.h"
@@ -221,6 +222,7 @@ static int plan_boot_chain(struct apply_run *r, struct keel_error *err)
 	if (!rc) {
 		boot_files_from_chain(&r->boot, &r->chain);
 		r->unit = boot_unit_add(&r->boot, &r->s.target);
+		boot_hooks_add(&r->boot, &r->s.target);
 	}
 	return rc;
 }

@@ -147,9 +147,7 @@ static int run(struct commit_run *r, struct keel_error *err)
 	int rc = ask_hypervisor(r, err);
 
 	if (!rc)
-		rc = cli_check_writable(r->a.root, err);
-	if (!rc)
-		rc = cli_open_state(&r->a, STATE_WRITE, &r->s, err);
+		rc = cli_open_state_to_change(&r->a, &r->s, err);
 	if (!rc)
 		rc = levels_load(&r->s, &r->levels, err);
 	if (!rc)

@@ -190,10 +190,7 @@ static int undo_command(const struct undo_cmd *c, int argc, char **argv)
 		return cli_finish("keel", rc, &err);
 	umask(022);
 	state_init(&s);
-	rc = a.dry_run ? KEEL_OK : cli_check_writable(a.root, &err);
-	if (!rc)
-		rc = cli_open_state(&a, a.dry_run ? STATE_READ : STATE_WRITE,
-				    &s, &err);
+	rc = cli_open_state_to_change(&a, &s, &err);
 	if (!rc)
 		rc = run(c, &a, &s, &err);
 	state_close(&s);

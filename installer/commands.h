@@ -9,6 +9,7 @@ int cmd_hv(int argc, char **argv);
 int cmd_check_cpu(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
 int cmd_commit(int argc, char **argv);
+int cmd_refresh(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);

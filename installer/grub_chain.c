@@ -64,6 +64,7 @@ static int check_kernel(const struct target *t, const struct grub_boot *b,
 /* What build needs from the pack. */
 struct keel_hv {
 	const char *version, *rel, *options;
+	int trial;
 };
 
 /* The keel entry for hv, chaining what entry e boots. */
@@ -95,13 +96,16 @@ static int make_entry(const struct target *t, const struct grub_files *f,
 }
 
 static int build(const struct target *t, struct grub_files *f,
-		 const struct keel_hv *hv, int trial, struct grub_chain *c,
+		 const struct keel_hv *hv, struct grub_chain *c,
 		 struct keel_error *err)
 {
-	const struct grub_item *e;
+	int trial = hv->trial;
+	const struct grub_item *e, *chained;
 	char id[128], *entry = NULL;
 	int rc = grub_files_default(f, &e, err);
 
+	if (!rc)
+		rc = grub_files_chained(f, &chained, err);
 	snprintf(id, sizeof id, "keel-%s", hv->version);
 	if (!rc && strlen(id) > KEEL_HC_ENTRY_MAX)
 		rc = keel_error_set(err, KEEL_ENOTAPPLICABLE,
@@ -109,7 +113,7 @@ static int build(const struct target *t, struct grub_files *f,
 			  "keel-hv can report (at most %d characters)"),
 			hv->version, KEEL_HC_ENTRY_MAX - 5);
 	if (!rc)
-		rc = make_entry(t, f, e, hv, c, &entry, err);
+		rc = make_entry(t, f, chained, hv, c, &entry, err);
 	/* Without a trial the new level is the default at once. */
 	if (!rc && (grub_block_put(&f->block, id, entry) ||
 		    (!trial && grub_block_set(&f->block.committed, id))))
@@ -126,11 +130,10 @@ static int build(const struct target *t, struct grub_files *f,
 	return rc;
 }
 
-int grub_chain_plan(const struct target *t, const char *version,
-		    const char *hv_rel, const char *hv_options, int trial,
-		    struct grub_chain *c, struct keel_error *err)
+int grub_chain_run(const struct target *t, grub_chain_step step,
+		   const void *arg, struct grub_chain *c,
+		   struct keel_error *err)
 {
-	struct keel_hv hv = { version, hv_rel, hv_options };
 	struct grub_files f;
 	int rc;
 
@@ -138,11 +141,28 @@ int grub_chain_plan(const struct target *t, const char *version,
 	rc = grub_files_read(t, &f, err);
 	if (rc)
 		return rc;
-	rc = check_hooks(&f, trial, err);
-	if (!rc)
-		rc = build(t, &f, &hv, trial, c, err);
+	rc = step(t, &f, arg, c, err);
 	grub_files_free(&f);
 	if (rc)
 		grub_chain_free(c);
 	return rc;
+}
+
+static int plan_step(const struct target *t, struct grub_files *f,
+		     const void *arg, struct grub_chain *c,
+		     struct keel_error *err)
+{
+	const struct keel_hv *hv = arg;
+	int rc = check_hooks(f, hv->trial, err);
+
+	return rc ? rc : build(t, f, hv, c, err);
+}
+
+int grub_chain_plan(const struct target *t, const char *version,
+		    const char *hv_rel, const char *hv_options, int trial,
+		    struct grub_chain *c, struct keel_error *err)
+{
+	struct keel_hv hv = { version, hv_rel, hv_options, trial };
+
+	return grub_chain_run(t, plan_step, &hv, c, err);
 }

@@ -38,6 +38,14 @@ int grub_chain_plan(const struct target *t, const char *version,
 int grub_chain_commit(const struct target *t, const char *version,
 		      struct grub_chain *c, struct keel_error *err);
 
+/* keel refresh (the kernel hooks): every keel entry chains again what
+ * the default entry without keel's block boots now (a kernel update-grub
+ * added or took away); hypervisor, options, default and fallback stay.
+ * Only c->custom_cfg and c->chained are set; c->unchanged when nothing
+ * differs (c->chained NULL: keel has no entries). */
+int grub_chain_refresh(const struct target *t, struct grub_chain *c,
+		       struct keel_error *err);
+
 /* Where keel-VERSION stands in the target's boot chain, for keel status. */
 enum grub_chain_state {
 	CHAIN_NONE,       /* keel's block has no such entry */
@@ -51,5 +59,14 @@ int grub_chain_state(const struct target *t, const char *version,
 		     enum grub_chain_state *state, struct keel_error *err);
 
 void grub_chain_free(struct grub_chain *c);
+
+/* For the functions above: reads the target's GRUB files, runs step on
+ * them, frees them; c is cleared first and freed again on failure. */
+typedef int (*grub_chain_step)(const struct target *t, struct grub_files *f,
+			       const void *arg, struct grub_chain *c,
+			       struct keel_error *err);
+int grub_chain_run(const struct target *t, grub_chain_step step,
+		   const void *arg, struct grub_chain *c,
+		   struct keel_error *err);
 
 #endif

@@ -10,14 +10,16 @@
 #include "grub_custom.h"
 #include "i18n.h"
 
-static int commit(struct grub_files *f, const char *id, struct grub_chain *c,
-		  struct keel_error *err)
+static int commit(const struct target *t, struct grub_files *f,
+		  const void *arg, struct grub_chain *c, struct keel_error *err)
 {
+	const char *id = arg;
 	const struct grub_item *e;
 	const char *next = grubenv_get(&f->env, "next_entry");
 	int pending = next && strcmp(next, id) == 0;
 	int rc;
 
+	(void)t;
 	if (!grub_block_find(&f->block, id))
 		return keel_error_set(err, KEEL_ENOTAPPLICABLE,
 			_("%s has no entry %s in keel's block: the boot chain "
@@ -61,20 +63,10 @@ static int commit(struct grub_files *f, const char *id, struct grub_chain *c,
 int grub_chain_commit(const struct target *t, const char *version,
 		      struct grub_chain *c, struct keel_error *err)
 {
-	struct grub_files f;
 	char id[128];
-	int rc;
 
-	memset(c, 0, sizeof *c);
 	snprintf(id, sizeof id, "keel-%s", version);
-	rc = grub_files_read(t, &f, err);
-	if (rc)
-		return rc;
-	rc = commit(&f, id, c, err);
-	grub_files_free(&f);
-	if (rc)
-		grub_chain_free(c);
-	return rc;
+	return grub_chain_run(t, commit, id, c, err);
 }
 
 int grub_chain_state(const struct target *t, const char *version,

@@ -90,6 +90,37 @@ static int keel_command(const struct grub_item *e, const char *origin,
 			     at, err);
 }
 
+int grub_keel_hv_line(const struct grub_item *e, const struct grub_boot *b,
+		      char **hv_path, char **options)
+{
+	const char *line = e->body[b->hv_at], *p;
+	char **words;
+	int n = grub_split_words(line, &words);
+
+	*hv_path = *options = NULL;
+	if (n < 2) {
+		if (n >= 0)
+			grub_free_words(words);
+		return -1;
+	}
+	*hv_path = strdup(words[1]);
+	grub_free_words(words);
+	*options = rest_after_file(line);
+	if (!*hv_path || !*options) {
+		free(*hv_path);
+		free(*options);
+		return -1;
+	}
+	/* keel writes entry= first; the manifest's options follow. */
+	p = *options;
+	if (strncmp(p, "entry=", 6) == 0) {
+		p += strcspn(p, " \t");
+		p += strspn(p, " \t");
+		memmove(*options, p, strlen(p) + 1);
+	}
+	return 0;
+}
+
 static int is_keel_entry(const struct grub_item *e)
 {
 	return e->id && strncmp(e->id, "keel-", 5) == 0;

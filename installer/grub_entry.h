@@ -27,6 +27,12 @@ int grub_entry_boot(const struct grub_item *e, const char *origin,
 
 void grub_boot_free(struct grub_boot *b);
 
+/* A keel entry's keel-hv as it loads it (b from grub_entry_boot): the
+ * path and the options after keel's own entry=. 0, or -1 when out of
+ * memory or the line is not a multiboot2 with a file. Both malloc'd. */
+int grub_keel_hv_line(const struct grub_item *e, const struct grub_boot *b,
+		      char **hv_path, char **options);
+
 /* The path GRUB names the target's file hv_rel by ("boot/keel/keel-hv-1"
  * is "/boot/keel/keel-hv-1" when the kernel is "/boot/vmlinuz-X", and
  * "/keel/keel-hv-1" when /boot is a file system of its own and the kernel

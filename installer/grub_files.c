@@ -21,6 +21,7 @@ void grub_files_free(struct grub_files *f)
 	free(f->env_text);
 	grubcfg_free(&f->cfg);
 	grubcfg_free(&f->custom);
+	grubcfg_free(&f->outside);
 	grubenv_free(&f->env);
 	grub_block_free(&f->block);
 	memset(f, 0, sizeof *f);
@@ -46,15 +47,21 @@ static int read_one(const struct target *t, const char *rel, int required,
 				where);
 }
 
+/* Keel's block, and the rest of custom.cfg parsed on its own. */
 static int parse_block(struct grub_files *f, struct keel_error *err)
 {
-	char *text = grub_custom_block(f->custom_text);
+	char *text = grub_custom_block(f->custom_text), *outside = NULL;
 	int rc = text ? grub_block_parse(text, &f->block) : -1;
 
 	free(text);
 	if (rc)
 		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-	return KEEL_OK;
+	rc = grub_custom_update(f->custom_text, NULL, f->where[1], &outside,
+				err);
+	if (!rc)
+		rc = grubcfg_parse(outside, f->where[1], &f->outside, err);
+	free(outside);
+	return rc;
 }
 
 int grub_files_read(const struct target *t, struct grub_files *f,
@@ -89,11 +96,12 @@ int grub_files_read(const struct target *t, struct grub_files *f,
 	return rc;
 }
 
-int grub_files_default(struct grub_files *f, const struct grub_item **e,
-		       struct keel_error *err)
+/* The default of grub.cfg followed by custom (a parse of custom.cfg). */
+static int resolve(struct grub_files *f, const struct grub_cfg *custom,
+		   const struct grub_item **e, struct keel_error *err)
 {
 	struct grub_cfg both = f->cfg;
-	size_t n = f->cfg.top.n + f->custom.top.n;
+	size_t n = f->cfg.top.n + custom->top.n;
 	int rc;
 
 	both.top.items = malloc((n ? n : 1) * sizeof *both.top.items);
@@ -102,12 +110,12 @@ int grub_files_default(struct grub_files *f, const struct grub_item **e,
 	if (f->cfg.top.n)
 		memcpy(both.top.items, f->cfg.top.items,
 		       f->cfg.top.n * sizeof *both.top.items);
-	if (f->custom.top.n)
-		memcpy(both.top.items + f->cfg.top.n, f->custom.top.items,
-		       f->custom.top.n * sizeof *both.top.items);
+	if (custom->top.n)
+		memcpy(both.top.items + f->cfg.top.n, custom->top.items,
+		       custom->top.n * sizeof *both.top.items);
 	both.top.n = n;
-	if (f->custom.default_expr)
-		both.default_expr = f->custom.default_expr;
+	if (custom->default_expr)
+		both.default_expr = custom->default_expr;
 	rc = grub_default_entry(&both, grubenv_get(&f->env, "saved_entry"),
 				f->where[0], e, err);
 	/* A top-level entry is in the joined copy: point into the original. */
@@ -115,10 +123,27 @@ int grub_files_default(struct grub_files *f, const struct grub_item **e,
 		size_t i = (size_t)(*e - both.top.items);
 
 		*e = i < f->cfg.top.n ? &f->cfg.top.items[i]
-				      : &f->custom.top.items[i - f->cfg.top.n];
+				      : &custom->top.items[i - f->cfg.top.n];
 	}
 	free(both.top.items);
 	return rc;
+}
+
+int grub_files_default(struct grub_files *f, const struct grub_item **e,
+		       struct keel_error *err)
+{
+	return resolve(f, &f->custom, e, err);
+}
+
+int grub_files_chained(struct grub_files *f, const struct grub_item **e,
+		       struct keel_error *err)
+{
+	int rc = resolve(f, &f->outside, e, err);
+
+	if (rc != KEEL_ENOTAPPLICABLE)
+		return rc;
+	keel_error_clear(err);
+	return resolve(f, &f->custom, e, err);
 }
 
 static int same_item(const struct grub_item *a, const struct grub_item *b)

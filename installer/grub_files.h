@@ -19,6 +19,7 @@ struct grub_files {
 	char *cfg_text, *custom_text, *env_text;
 	size_t env_len;
 	struct grub_cfg cfg, custom;
+	struct grub_cfg outside;  /* custom.cfg without keel's block */
 	struct grubenv env;
 	struct grub_block block;  /* keel's block in custom.cfg */
 	char where[3][4096];      /* the three paths, for messages */
@@ -34,6 +35,13 @@ void grub_files_free(struct grub_files *f);
 /* The entry GRUB boots when no one-shot next_entry chooses: custom.cfg
  * runs after grub.cfg, so its entries come last and its default wins. */
 int grub_files_default(struct grub_files *f, const struct grub_item **e,
+		       struct keel_error *err);
+
+/* The entry keel entries chain: the default as it would be without
+ * keel's block (so a new kernel that update-grub made the default is
+ * followed); if that default names a keel entry (saved_entry, or a
+ * default the administrator set), that entry, whose kernel it chains. */
+int grub_files_chained(struct grub_files *f, const struct grub_item **e,
 		       struct keel_error *err);
 
 /* The new custom.cfg: keel's block as b says, the rest as it is, with

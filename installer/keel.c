@@ -24,6 +24,8 @@ static const struct command commands[] = {
 	{ "apply", cmd_apply, N_("install a service pack, crash-safe") },
 	{ "commit", cmd_commit,
 	  N_("make the level this boot runs GRUB's default boot entry") },
+	{ "refresh", cmd_refresh,
+	  N_("keel's GRUB entries follow the kernel GRUB now boots") },
 	{ "status", cmd_status, N_("show the installed service-pack levels") },
 	{ "history", cmd_history, N_("list every transaction and its outcome") },
 	{ "rollback", cmd_rollback, N_("return to the level below the installed one") },

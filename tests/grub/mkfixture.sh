@@ -2,7 +2,9 @@
 # tests/grub/mkfixture.sh: makes a target root whose /boot/grub/grub.cfg is
 # written by Debian's own /etc/grub.d scripts, as grub-mkconfig would write it.
 #
-# Usage: mkfixture.sh DIR
+# Usage: mkfixture.sh DIR | mkfixture.sh --update DIR
+# --update runs grub-mkconfig again on DIR's root as it is now, as
+# update-grub does after a kernel was installed or removed.
 # Makes DIR/root (the target: boot/, etc/default/grub), DIR/root.img (an
 # empty ext4 file system with the root's UUID; DIR/boot.img too with
 # FX_SEPARATE_BOOT) and DIR/fixture.env (ROOT_UUID=..., BOOT_UUID=...).
@@ -32,7 +34,12 @@ die() {
 	exit 1
 }
 
-[ $# -eq 1 ] || die "usage: mkfixture.sh DIR"
+update=0
+if [ "${1-}" = --update ]; then
+	update=1
+	shift
+fi
+[ $# -eq 1 ] || die "usage: mkfixture.sh [--update] DIR"
 case $1 in
 /*) dir=$1 ;;
 *) dir=$(pwd)/$1 ;;
@@ -150,7 +157,15 @@ generate() {
 	cp "$c/boot/grub/grub.cfg" "$dir/root/boot/grub/grub.cfg"
 }
 
-make_root
+if [ $update = 1 ]; then
+	[ -f "$dir/fixture.env" ] || die "$dir is not a fixture"
+	. "$dir/fixture.env"
+	[ -z "$BOOT_UUID" ] || FX_SEPARATE_BOOT=1
+	echo "(hd0) /images/root.img" >"$dir/root/boot/grub/device.map"
+	[ -z "$BOOT_UUID" ] || echo "(hd1) /images/boot.img" >>"$dir/root/boot/grub/device.map"
+else
+	make_root
+fi
 FX_DEVICE_LINE=/images/root.img
 export dir ROOT_UUID BOOT_UUID FX_SEPARATE_BOOT FX_NO_41_CUSTOM FX_DEVICE_LINE
 unshare -rm sh -c "$(sed -n '/^generate() {$/,/^}$/p' "$0"); generate"

@@ -30,7 +30,7 @@ documented() {
 	[ -z "$missing" ] || diag "$1 lacks:$missing"
 	[ -z "$missing" ]
 }
-for cmd in verify info hv check-cpu apply commit status history rollback uninstall; do
+for cmd in verify info hv check-cpu apply commit refresh status history rollback uninstall; do
 	"$KEEL" $cmd --help >"$TMP/help" 2>&1
 	documented keel.8 "$TMP/help"
 	ok $? "keel.8 documents every option of keel $cmd"
