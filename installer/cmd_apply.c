@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "apply_cpu.h"
@@ -15,6 +16,7 @@
 #include "cli_state.h"
 #include "commands.h"
 #include "boot_hooks.h"
+#include "boot_running.h"
 #include "boot_unit.h"
 #include "grub_chain.h"
 #include "i18n.h"
@@ -227,6 +229,37 @@ static int plan_boot_chain(struct apply_run *r, struct keel_error *err)
 	return rc;
 }
 
+/* Online, the entry keel chains should be what runs now; when it is not
+ * (a kernel installed since the last boot, an entry picked by hand), keel
+ * still chains GRUB's default, the next boot's kernel, and says so. */
+static void note_running(const struct apply_run *r)
+{
+	struct boot_running br;
+	struct utsname u;
+	char proc[4096];
+	FILE *f;
+
+	if (!r->boot.n || r->a.json || !cli_root_is_live(r->a.root) ||
+	    uname(&u) != 0 || !(f = fopen("/proc/cmdline", "re")))
+		return;
+	if (!fgets(proc, sizeof proc, f))
+		proc[0] = '\0';
+	fclose(f);
+	proc[strcspn(proc, "\n")] = '\0';
+	boot_running_compare(r->chain.kernel, r->chain.cmdline, u.release, proc,
+			     &br);
+	if (br.kernel_differs == 1)
+		fprintf(stderr, _("keel: note: this system runs the kernel %s, "
+				  "but GRUB's default entry boots %s; keel's "
+				  "entry chains that one, which the next boot "
+				  "starts anyway\n"), u.release, r->chain.kernel);
+	if (br.cmdline_differs == 1)
+		fprintf(stderr, _("keel: note: the running kernel's command "
+				  "line (%s) is not the default entry's (%s); "
+				  "keel's entry passes on the entry's\n"), proc,
+			r->chain.cmdline);
+}
+
 /* Everything up to the decision; writes nothing but recovery. */
 static int prepare(struct apply_run *r, struct keel_error *err)
 {
@@ -252,6 +285,8 @@ static int prepare(struct apply_run *r, struct keel_error *err)
 	rc = apply_check_cpu(&r->a, err);
 	if (!rc)
 		rc = plan_boot_chain(r, err);
+	if (!rc)
+		note_running(r);
 	if (!rc)
 		rc = apply_plan_build(&r->s, &r->levels, r->pc.manifest,
 				      state_next_tx(&r->s),

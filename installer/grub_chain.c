@@ -18,6 +18,8 @@ void grub_chain_free(struct grub_chain *c)
 	free(c->custom_cfg);
 	free(c->grubenv);
 	free(c->chained);
+	free(c->kernel);
+	free(c->cmdline);
 	free(c->hv_path);
 	memset(c, 0, sizeof *c);
 }
@@ -86,7 +88,9 @@ static int make_entry(const struct target *t, const struct grub_files *f,
 			  "GRUB finds the kernel; this pack cannot be registered "
 			  "with GRUB"), hv->rel);
 	c->chained = strdup(e->title);
-	if (!rc && c->hv_path && c->chained)
+	c->kernel = strdup(b.kernel);
+	c->cmdline = strdup(b.cmdline);
+	if (!rc && c->hv_path && c->chained && c->kernel && c->cmdline)
 		*entry = grub_keel_entry(e, &b, hv->version, c->hv_path,
 					 hv->options);
 	if (!rc && !*entry)

@@ -14,6 +14,8 @@ struct grub_chain {
 	char *grubenv;      /* the new boot/grub/grubenv */
 	size_t grubenv_len;
 	char *chained;      /* the title of the entry keel chains */
+	char *kernel;       /* apply: its kernel and command line, as written */
+	char *cmdline;
 	char *hv_path;      /* keel-hv as the entry names it */
 	int unchanged;      /* commit: the level already is the default */
 };

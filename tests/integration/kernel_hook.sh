@@ -38,6 +38,18 @@ ok $? "apply installs the postinst.d and postrm.d hooks (0755), which run keel r
 keel_bin=$(sed -n 's/^keel=//p' "$R/$POSTINST")
 copy_in "$KEEL" "$keel_bin" && copy_in "$(command -v dash || command -v sh)" /bin/sh
 ok $? "keel ($keel_bin) and /bin/sh are installed in the target, for the hooks"
+# Online (the target is /, chrooted), apply compares the entry it chains
+# with this machine's running kernel and command line, and says so.
+pack 1.1.0 2 "$TMP/p11.ksp"
+mkdir -p "$R/tmp" && cp "$TMP/p11.ksp" "$R/tmp/"
+in_target "$keel_bin" apply --dry-run --skip-cpu-check /tmp/p11.ksp >"$TMP/out" 2>"$TMP/err"
+if [ "$(uname -r)" != "$K" ]; then
+	grep -Fq "note: this system runs the kernel $(uname -r), but GRUB's default entry boots /boot/vmlinuz-$K" "$TMP/err" &&
+		grep -q "note: the running kernel's command line (.*) is not the default entry's (root=UUID=.* ro  quiet)" "$TMP/err"
+	ok $? "an online apply says when the running kernel and command line are not the default entry's"
+	[ $? -eq 0 ] || diag "$(cat "$TMP/err")"
+fi
+rm "$R/tmp/p11.ksp"
 "$SHOW" --commit "$R" 1.0.0 >/dev/null
 cp "$R/$CUSTOM" "$TMP/custom1"
 cp "$R/$ENV" "$TMP/env1"
