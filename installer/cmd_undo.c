@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include "levels.h"
 #include "report.h"
 #include "txn_run.h"
+#include "undo_boot.h"
 #include "undo_plan.h"
 
 struct undo_cmd {
@@ -152,19 +154,23 @@ static int run(const struct undo_cmd *c, const struct cli_state_args *a,
 {
 	struct levels l = { 0 };
 	struct plan p = { 0 };
-	char question[256];
+	struct boot_files custom = { .n = 0 };
+	char question[256], *merged = NULL;
 	int rc = levels_load(s, &l, err);
 
 	if (!rc && l.n == 0)
 		rc = nothing_installed(c, a, err);
 	else if (!rc) {
 		rc = c->build(s, &l, state_next_tx(s), &p, err);
+		if (!rc)
+			rc = undo_boot_keep_custom(s, &p, &custom, &merged, err);
 		snprintf(question, sizeof question, strcmp(c->name, "rollback") ?
 			 _("Remove keel from %s?") : _("Roll %s back?"), a->root);
 		if (!rc && !a->dry_run)
 			rc = cli_confirm(a, c->name, question, err);
 		if (!rc && !a->dry_run)
-			rc = txn_run(s, &p, meta(c, &l), NULL, NULL, err);
+			rc = txn_run(s, &p, meta(c, &l), custom.n ?
+				     boot_files_stage_all : NULL, &custom, err);
 		if (!rc)
 			print_result(c, a, &l, &p);
 		/* GRUB's files went back: the boot chain changes at reboot. */
@@ -172,6 +178,7 @@ static int run(const struct undo_cmd *c, const struct cli_state_args *a,
 					   plan_find(&p, GRUB_ENV) >= 0))
 			rc = KEEL_REBOOT;
 		plan_free(&p);
+		free(merged);
 	}
 	levels_free(&l);
 	return rc;

@@ -86,6 +86,25 @@ int txn_saved_copy_exists(const struct keel_state *s, unsigned long tx,
 	return fstatat(s->dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
 }
 
+int txn_read_saved_copy(const struct keel_state *s, unsigned long tx,
+			size_t i, size_t max, char **buf, size_t *len)
+{
+	struct target store = { "backup", -1 };
+	char name[96];
+	int rc, errnum;
+
+	snprintf(name, sizeof name, "backup/%lu", tx);
+	store.fd = openat(s->dir, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (store.fd < 0)
+		return -1;
+	snprintf(name, sizeof name, "%zu", i);
+	rc = target_read_file(&store, name, max, buf, len);
+	errnum = errno;
+	close(store.fd);
+	errno = errnum;
+	return rc;
+}
+
 int txn_mark(struct keel_state *s, const struct plan *p, const char *state,
 	     struct keel_error *err)
 {

@@ -28,6 +28,11 @@ int txn_load_plan(struct keel_state *s, unsigned long tx, struct plan *p,
 int txn_saved_copy_exists(const struct keel_state *s, unsigned long tx,
 			  size_t i);
 
+/* Reads entry i saved by transaction tx (a regular file of at most max
+ * bytes), as target_read_file does: 0, or -1 with errno. */
+int txn_read_saved_copy(const struct keel_state *s, unsigned long tx,
+			size_t i, size_t max, char **buf, size_t *len);
+
 /* Creates the plan's new directories, parents first. */
 int txn_make_dirs(struct keel_state *s, const struct plan *p,
 		  struct keel_error *err);

@@ -124,6 +124,28 @@ run "$KEEL" uninstall --root "$R" --yes
 	tree_state "$R" | cmp -s - "$TMP/s0"
 ok $? "uninstall exits 11 and leaves the tree, custom.cfg and grubenv as before keel"
 
+# --- lines the administrator adds after apply survive rollback, uninstall --
+fixture t8 FX_CUSTOM_CFG="$USER_CFG"
+cp "$R/$CUSTOM" "$TMP/custom0"
+"$KEEL" apply --root "$R" --yes "$TMP/p10.ksp" >/dev/null 2>&1
+"$SHOW" --commit "$R" 1.0.0 >/dev/null
+cp "$R/$CUSTOM" "$TMP/custom1"
+"$KEEL" apply --root "$R" --yes "$TMP/p11.ksp" >/dev/null 2>&1
+printf 'set timeout=7\n' >>"$R/$CUSTOM"
+run "$KEEL" rollback --root "$R" --yes
+{ cat "$TMP/custom1"; printf 'set timeout=7\n'; } | cmp -s - "$R/$CUSTOM"
+ok $? "rollback puts keel's block back as it was and keeps a line the administrator added since"
+run "$KEEL" uninstall --root "$R" --yes
+{ cat "$TMP/custom0"; printf 'set timeout=7\n'; } | cmp -s - "$R/$CUSTOM" &&
+	grub-script-check "$R/$CUSTOM"
+ok $? "uninstall takes keel's block out and keeps the administrator's lines, old and new"
+fixture t9
+"$KEEL" apply --root "$R" --yes "$TMP/p10.ksp" >/dev/null 2>&1
+sed -i '1i # mine' "$R/$CUSTOM"
+run "$KEEL" uninstall --root "$R" --yes
+[ $rc -eq 11 ] && [ "$(cat "$R/$CUSTOM")" = "# mine" ]
+ok $? "a custom.cfg keel created keeps the administrator's line after uninstall, without keel's block"
+
 # --- no custom.cfg before; --no-trial ---------------------------------------
 fixture t2
 run "$KEEL" apply --root "$R" --yes --no-trial "$TMP/p10.ksp"
