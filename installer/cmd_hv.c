@@ -128,7 +128,15 @@ static const char *backend_text(uint32_t backend, char *buf, size_t size)
 }
 
 /* Indexed by the bit number of KEEL_HC_F_*. */
-static const char *const feature_names[] = { "log", "stats", "time" };
+static const char *const feature_names[] = { "log", "stats", "time",
+					     "entry" };
+
+/* What info shows beyond the version: uptime, TSC rate, boot entry. */
+struct hv_info {
+	int has_time;
+	uint64_t ns, khz;
+	char entry[KEEL_HC_ENTRY_MAX + 1];  /* "" when not offered or none */
+};
 
 static int has_feature(uint64_t features, size_t i)
 {
@@ -172,7 +180,7 @@ static void print_time(uint64_t ns, uint64_t khz)
 }
 
 static void print_info(const struct hv_gate *g, const struct hv_version *v,
-		       int has_time, uint64_t ns, uint64_t khz)
+		       const struct hv_info *in)
 {
 	char buf[16];
 
@@ -187,12 +195,16 @@ static void print_info(const struct hv_gate *g, const struct hv_version *v,
 	print_features(v->features);
 	report_print_label(_("Exit reasons:"), LABEL_COLUMN);
 	printf("%" PRIu32 "\n", v->n_exits);
-	if (has_time)
-		print_time(ns, khz);
+	if (in->entry[0]) {
+		report_print_label(_("Boot entry:"), LABEL_COLUMN);
+		printf("%s\n", in->entry);
+	}
+	if (in->has_time)
+		print_time(in->ns, in->khz);
 }
 
 static void info_json(const struct hv_gate *g, const struct hv_version *v,
-		      int has_time, uint64_t ns, uint64_t khz)
+		      const struct hv_info *in)
 {
 	struct json_object *o = json_object_new_object();
 	char buf[32];
@@ -207,11 +219,14 @@ static void info_json(const struct hv_gate *g, const struct hv_version *v,
 	json_object_object_add(o, "features", features_json(v->features));
 	json_object_object_add(o, "exit_reasons",
 			       json_object_new_int64(v->n_exits));
-	if (has_time) {
+	if (in->entry[0])
+		json_object_object_add(o, "entry",
+				       json_object_new_string(in->entry));
+	if (in->has_time) {
 		json_object_object_add(o, "uptime_ns",
-				       json_object_new_uint64(ns));
+				       json_object_new_uint64(in->ns));
 		json_object_object_add(o, "tsc_khz",
-				       json_object_new_uint64(khz));
+				       json_object_new_uint64(in->khz));
 	}
 	report_print_json(o);
 }
@@ -231,16 +246,17 @@ static int need_feature(const struct hv_version *v, uint64_t bit,
 static int run_info(const struct hv_gate *g, const struct hv_version *v,
 		    int json, struct keel_error *err)
 {
-	uint64_t ns = 0, khz = 0;
-	int has_time = (v->features & KEEL_HC_F_TIME) != 0;
-	int rc = has_time ? hv_gate_time(g, &ns, &khz, err) : KEEL_OK;
+	struct hv_info in = { .has_time = (v->features & KEEL_HC_F_TIME) != 0 };
+	int rc = in.has_time ? hv_gate_time(g, &in.ns, &in.khz, err) : KEEL_OK;
 
+	if (!rc && (v->features & KEEL_HC_F_ENTRY))
+		rc = hv_gate_entry(g, in.entry, err);
 	if (rc)
 		return rc;
 	if (json)
-		info_json(g, v, has_time, ns, khz);
+		info_json(g, v, &in);
 	else
-		print_info(g, v, has_time, ns, khz);
+		print_info(g, v, &in);
 	return KEEL_OK;
 }
 

@@ -48,6 +48,7 @@ if keel hv info >/dev/null 2>&1; then mode=hv; else mode=native; fi
 n=\$((\$(cat /mnt/e2e-boots 2>/dev/null || echo 0) + 1))
 echo \$n >/mnt/e2e-boots
 echo "KEEL-E2E-MODE \$n \$mode"
+[ \$mode = native ] || step hvinfo keel hv info
 case \$n in
 2) step rearm grub-editenv /mnt/boot/grub/grubenv set next_entry=keel-$V ;;
 3) step commit keel commit --root /mnt ;;
@@ -114,6 +115,8 @@ KEEL_TITLE="keel $V: Debian GNU/Linux"
 boot 1 "the trial"
 [ "$(chose 1)" = "$KEEL_TITLE" ] && grep -q "^keel-hv" "$TMP/boot1.log" && [ "$(mode 1)" = hv ]
 ok $? "the first boot takes the trial entry keel-$V: keel-hv runs below the root session"
+ok_step "$TMP/boot1.log" hvinfo 0 "keel hv info names the entry that started keel-hv" \
+	"^Boot entry: +keel-$V\$"
 ok_step "$TMP/boot1.log" status 0 "status in the trial boot: not committed yet" \
 	"trial boot did not complete"
 
