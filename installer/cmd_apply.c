@@ -219,8 +219,7 @@ static int plan_boot_chain(struct apply_run *r, struct keel_error *err)
 
 	if (!m->boot_hypervisor)
 		return KEEL_OK;
-	rc = grub_chain_plan(&r->s.target, m->version, m->boot_hypervisor,
-			     m->boot_options, !r->a.no_trial, &r->chain, err);
+	rc = grub_chain_plan(&r->s.target, m, !r->a.no_trial, &r->chain, err);
 	if (!rc) {
 		boot_files_from_chain(&r->boot, &r->chain);
 		r->unit = boot_unit_add(&r->boot, &r->s.target);

@@ -140,6 +140,21 @@ int grub_block_put(struct grub_block *b, const char *id, const char *text)
 	return 0;
 }
 
+int grub_block_remove(struct grub_block *b, const char *id)
+{
+	const struct grub_block_entry *e = grub_block_find(b, id);
+	size_t i;
+
+	if (!e)
+		return 0;
+	i = (size_t)(e - b->e);
+	free(b->e[i].id);
+	free(b->e[i].text);
+	memmove(&b->e[i], &b->e[i + 1], (b->n - i - 1) * sizeof b->e[0]);
+	b->n--;
+	return 1;
+}
+
 int grub_block_set(char **field, const char *value)
 {
 	char *copy = value ? strdup(value) : NULL;

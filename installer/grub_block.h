@@ -30,6 +30,9 @@ const struct grub_block_entry *grub_block_find(const struct grub_block *b,
  * after the others. 0, or -1 when out of memory. */
 int grub_block_put(struct grub_block *b, const char *id, const char *text);
 
+/* Takes the entry with that id out; 1 if it was there. */
+int grub_block_remove(struct grub_block *b, const char *id);
+
 /* Replaces *field (committed or fallback) with a copy of value, which may
  * be NULL. 0, or -1 when out of memory. */
 int grub_block_set(char **field, const char *value);

@@ -67,6 +67,7 @@ static int check_kernel(const struct target *t, const struct grub_boot *b,
 struct keel_hv {
 	const char *version, *rel, *options;
 	int trial;
+	const struct keel_manifest *m;
 };
 
 /* The keel entry for hv, chaining what entry e boots. */
@@ -99,6 +100,31 @@ static int make_entry(const struct target *t, const struct grub_files *f,
 	return rc;
 }
 
+/* The entries of superseded levels go: their keel-hv goes with their
+ * files. 1 when the committed default was one of them. */
+static int drop_superseded(struct grub_files *f, const struct keel_manifest *m)
+{
+	const char *next = grubenv_get(&f->env, "next_entry");
+	int dropped_default = 0;
+	char old[128];
+	size_t i;
+
+	for (i = 0; i < m->n_supersedes; i++) {
+		snprintf(old, sizeof old, "keel-%s", m->supersedes[i]);
+		if (!grub_block_remove(&f->block, old))
+			continue;
+		if (f->block.committed && strcmp(f->block.committed, old) == 0) {
+			grub_block_set(&f->block.committed, NULL);
+			dropped_default = 1;
+		}
+		if (next && strcmp(next, old) == 0) {
+			grubenv_unset(&f->env, "next_entry");
+			next = NULL;
+		}
+	}
+	return dropped_default;
+}
+
 static int build(const struct target *t, struct grub_files *f,
 		 const struct keel_hv *hv, struct grub_chain *c,
 		 struct keel_error *err)
@@ -110,6 +136,10 @@ static int build(const struct target *t, struct grub_files *f,
 
 	if (!rc)
 		rc = grub_files_chained(f, &chained, err);
+	/* A default that goes leaves the chained entry as the default, and
+	 * so as the fallback. */
+	if (!rc && drop_superseded(f, hv->m))
+		e = chained;
 	snprintf(id, sizeof id, "keel-%s", hv->version);
 	if (!rc && strlen(id) > KEEL_HC_ENTRY_MAX)
 		rc = keel_error_set(err, KEEL_ENOTAPPLICABLE,
@@ -162,11 +192,11 @@ static int plan_step(const struct target *t, struct grub_files *f,
 	return rc ? rc : build(t, f, hv, c, err);
 }
 
-int grub_chain_plan(const struct target *t, const char *version,
-		    const char *hv_rel, const char *hv_options, int trial,
-		    struct grub_chain *c, struct keel_error *err)
+int grub_chain_plan(const struct target *t, const struct keel_manifest *m,
+		    int trial, struct grub_chain *c, struct keel_error *err)
 {
-	struct keel_hv hv = { version, hv_rel, hv_options, trial };
+	struct keel_hv hv = { m->version, m->boot_hypervisor, m->boot_options,
+			      trial, m };
 
 	return grub_chain_run(t, plan_step, &hv, c, err);
 }

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "grub_files.h"
+#include "manifest.h"
 #include "target.h"
 
 struct grub_chain {
@@ -21,18 +22,18 @@ struct grub_chain {
 };
 
 /* Reads the target's grub.cfg, custom.cfg and grubenv and works out the
- * new custom.cfg (keel's block with the keel-VERSION entry booting the
- * pack's keel-hv, hv_rel in the target (the manifest's boot.hypervisor),
- * with hv_options, and chaining the
- * kernel, command line and initrd the target boots by default; entries of
- * earlier levels stay, so a failed trial falls back to them; GRUB's
- * fallback is the entry that boots by default now) and grubenv
- * (next_entry=keel-VERSION when trial; without a trial the entry is made
- * the default at once). What keel cannot follow is refused with the
+ * new custom.cfg and grubenv for the pack m: keel's block with the
+ * keel-VERSION entry booting m's boot.hypervisor (a path in the target)
+ * with m's boot.options, chaining the kernel, command line and initrd the
+ * target boots by default. Entries of earlier levels stay, so a failed
+ * trial falls back to them; those of levels m supersedes go (their
+ * keel-hv goes with their files), and a default among them with them.
+ * GRUB's fallback is the entry that boots by default now. grubenv gets
+ * next_entry=keel-VERSION when trial; without a trial the entry is made
+ * the default at once. What keel cannot follow is refused with the
  * reason and the remedy; nothing is written. */
-int grub_chain_plan(const struct target *t, const char *version,
-		    const char *hv_rel, const char *hv_options, int trial,
-		    struct grub_chain *c, struct keel_error *err);
+int grub_chain_plan(const struct target *t, const struct keel_manifest *m,
+		    int trial, struct grub_chain *c, struct keel_error *err);
 
 /* keel commit: keel-VERSION, which keel's block must hold, becomes the
  * default and the entry that was the default the fallback; a next_entry

@@ -106,8 +106,10 @@ static int chain(const char *root, const char *version, const char *opts,
 
 	snprintf(rel, sizeof rel, "boot/keel/keel-hv-%s", version);
 	if (!rc)
-		rc = grub_chain_plan(&t, version, hv_rel ? hv_rel : rel, opts,
-				     trial, &c, err);
+		rc = grub_chain_plan(&t, &(struct keel_manifest){
+					.version = (char *)version,
+					.boot_hypervisor = (char *)(hv_rel ? hv_rel : rel),
+					.boot_options = (char *)opts }, trial, &c, err);
 	if (!rc) {
 		printf("chains: %s\nkeel-hv: %s\n", c.chained, c.hv_path);
 		if (put(root, GRUB_CUSTOM_CFG, c.custom_cfg,

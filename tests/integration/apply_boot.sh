@@ -124,6 +124,23 @@ run "$KEEL" uninstall --root "$R" --yes
 	tree_state "$R" | cmp -s - "$TMP/s0"
 ok $? "uninstall exits 11 and leaves the tree, custom.cfg and grubenv as before keel"
 
+# --- a pack that supersedes the committed level ------------------------------
+SUPERSEDES='"1.0.0"' pack 2.0.0 3 "$TMP/p20.ksp"
+fixture t10
+"$KEEL" apply --root "$R" --yes "$TMP/p10.ksp" >/dev/null 2>&1
+"$SHOW" --commit "$R" 1.0.0 >/dev/null
+run "$KEEL" apply --root "$R" --yes "$TMP/p20.ksp"
+block "$R/$CUSTOM" >"$TMP/b20"
+[ $rc -eq 11 ] && [ ! -e "$R/boot/keel/keel-hv-1.0.0" ] &&
+	! grep -q "keel-1.0.0" "$TMP/b20" && ! grep -q "set default" "$TMP/b20" &&
+	grep -q '^set fallback="0"$' "$TMP/b20" && [ "$(envvar next_entry)" = keel-2.0.0 ] &&
+	grub-script-check "$R/$CUSTOM"
+ok $? "superseding the committed level takes its entry out with its keel-hv; the native entry is the default and fallback"
+run "$KEEL" rollback --root "$R" --yes
+[ $rc -eq 11 ] && [ -e "$R/boot/keel/keel-hv-1.0.0" ] &&
+	block "$R/$CUSTOM" | grep -q '^	set default="keel-1.0.0"$'
+ok $? "rolling the superseding level back brings keel-1.0.0's entry and default back"
+
 # --- lines the administrator adds after apply survive rollback, uninstall --
 fixture t8 FX_CUSTOM_CFG="$USER_CFG"
 cp "$R/$CUSTOM" "$TMP/custom0"

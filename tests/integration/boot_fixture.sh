@@ -23,12 +23,13 @@ fixture() {
 }
 
 # pack VERSION LEVEL OUT [EXTRA-FILE-ENTRY]: a pack whose manifest names
-# its keel-hv as boot.hypervisor.
+# its keel-hv as boot.hypervisor; SUPERSEDES='"1.0.0"' for supersedes.
 pack() {
 	mkdir -p "$TMP/src"
 	printf 'keel-hv %s\n' "$1" >"$TMP/src/hv-$1"
 	cat >"$TMP/m-$1.json" <<JSON
 { "format": 1, "name": "keel", "version": "$1", "level": $2,
+  "supersedes": [${SUPERSEDES-}],
   "requires": { "arch": "x86_64", "cpu": ["amd-v", "vt-x"] },
   "boot": { "hypervisor": "boot/keel/keel-hv-$1", "options": "serial=0x3f8" },
   "files": [
