@@ -21,6 +21,7 @@ struct commit_run {
 	struct cli_state_args a;
 	struct keel_state s;
 	struct levels levels;
+	const struct level *level;           /* the one with a GRUB entry */
 	char booted[KEEL_HC_ENTRY_MAX + 1];  /* the entry keel-hv says */
 	char id[128];                        /* keel-VERSION of the top level */
 	struct grub_chain chain;
@@ -66,16 +67,22 @@ static int ask_hypervisor(struct commit_run *r, struct keel_error *err)
 	return rc;
 }
 
+/* The highest level with a GRUB entry: levels above it without a
+ * hypervisor (tools, documentation) have none. */
 static int check_level(struct commit_run *r, struct keel_error *err)
 {
-	const struct level *top;
+	enum grub_chain_state st;
 
 	if (r->levels.n == 0)
 		return keel_error_set(err, KEEL_ENOTAPPLICABLE,
 			_("keel is not installed on %s; nothing to commit"),
 			r->a.root);
-	top = &r->levels.v[r->levels.n - 1];
-	snprintf(r->id, sizeof r->id, "keel-%s", level_version(top));
+	r->level = grub_chain_registered(&r->s.target, &r->levels, &st);
+	if (!r->level)
+		return keel_error_set(err, KEEL_ENOTAPPLICABLE,
+			_("no installed level has a GRUB entry in %s/%s; "
+			  "nothing to commit"), r->a.root, GRUB_CUSTOM_CFG);
+	snprintf(r->id, sizeof r->id, "keel-%s", level_version(r->level));
 	if (strcmp(r->booted, r->id) == 0)
 		return KEEL_OK;
 	if (!r->booted[0])
@@ -92,12 +99,12 @@ static int check_level(struct commit_run *r, struct keel_error *err)
 
 static struct json_object *begin_meta(const struct commit_run *r)
 {
-	const struct level *top = &r->levels.v[r->levels.n - 1];
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "name", json_object_new_string(level_name(top)));
+	json_object_object_add(o, "name",
+			       json_object_new_string(level_name(r->level)));
 	json_object_object_add(o, "version",
-			       json_object_new_string(level_version(top)));
+			       json_object_new_string(level_version(r->level)));
 	json_object_object_add(o, "entry", json_object_new_string(r->id));
 	return o;
 }
@@ -135,10 +142,13 @@ static void print_result(const struct commit_run *r)
 	} else if (r->chain.unchanged) {
 		printf(_("%s is already GRUB's default on %s; nothing was "
 			 "changed.\n"), r->id, r->a.root);
-	} else {
+	} else if (r->chain.chained) {
 		printf(_("%s is now GRUB's default on %s (transaction %lu); the "
 			 "fallback is \"%s\".\n"), r->id, r->a.root, r->plan.tx,
 		       r->chain.chained);
+	} else {
+		printf(_("%s is now GRUB's default on %s (transaction %lu).\n"),
+		       r->id, r->a.root, r->plan.tx);
 	}
 }
 
@@ -153,8 +163,8 @@ static int run(struct commit_run *r, struct keel_error *err)
 	if (!rc)
 		rc = check_level(r, err);
 	if (!rc)
-		rc = grub_chain_commit(&r->s.target, level_version(
-				&r->levels.v[r->levels.n - 1]), &r->chain, err);
+		rc = grub_chain_commit(&r->s.target, level_version(r->level),
+				       &r->chain, err);
 	if (!rc && !r->chain.unchanged)
 		rc = write_chain(r, err);
 	if (!rc)

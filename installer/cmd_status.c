@@ -59,18 +59,16 @@ static struct json_object *level_json(const struct level *l)
 	return o;
 }
 
-/* Where the running level stands in GRUB; -1 when it has no entry or
- * the boot files cannot be read (a level without a hypervisor). */
-static int boot_state(const struct keel_state *s, const struct levels *l)
+/* Where the highest level with a GRUB entry stands (a level without a
+ * hypervisor has none); -1 when no level has one. *version: its version. */
+static int boot_state(const struct keel_state *s, const struct levels *l,
+		      const char **version)
 {
-	struct keel_error ignored = { 0 };
 	enum grub_chain_state st;
+	const struct level *lv = grub_chain_registered(&s->target, l, &st);
 
-	if (l->n == 0 || grub_chain_state(&s->target,
-					  level_version(&l->v[l->n - 1]), &st,
-					  &ignored) || st == CHAIN_NONE)
-		return -1;
-	return (int)st;
+	*version = lv ? level_version(lv) : NULL;
+	return lv ? (int)st : -1;
 }
 
 static void print_json(const struct cli_state_args *a,
@@ -78,7 +76,8 @@ static void print_json(const struct cli_state_args *a,
 {
 	static const char *const words[] = { NULL, "trial", "committed",
 					     "uncommitted" };
-	int st = boot_state(s, l);
+	const char *v;
+	int st = boot_state(s, l, &v);
 	struct json_object *o = json_object_new_object();
 	struct json_object *arr = json_object_new_array();
 	size_t i = l->n;
@@ -90,6 +89,12 @@ static void print_json(const struct cli_state_args *a,
 	json_object_object_add(o, "levels", arr);
 	json_object_object_add(o, "boot", st < 0 ? NULL :
 			       json_object_new_string(words[st]));
+	if (st >= 0) {
+		char id[128];
+
+		snprintf(id, sizeof id, "keel-%s", v);
+		json_object_object_add(o, "boot_entry", json_object_new_string(id));
+	}
 	json_object_object_add(o, "interrupted",
 			       json_object_new_boolean(recover_pending(s)));
 	report_print_json(o);
@@ -105,8 +110,8 @@ static void print_level(const char *label, const struct level *l)
 
 static void print_boot(const struct keel_state *s, const struct levels *l)
 {
-	const char *v = l->n ? level_version(&l->v[l->n - 1]) : "";
-	int st = boot_state(s, l);
+	const char *v;
+	int st = boot_state(s, l, &v);
 
 	if (st < 0)
 		return;

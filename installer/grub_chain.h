@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "grub_files.h"
+#include "levels.h"
 #include "manifest.h"
 #include "target.h"
 
@@ -14,7 +15,8 @@ struct grub_chain {
 	char *custom_cfg;   /* the new boot/grub/custom.cfg */
 	char *grubenv;      /* the new boot/grub/grubenv */
 	size_t grubenv_len;
-	char *chained;      /* the title of the entry keel chains */
+	char *chained;      /* the title of the entry keel chains; commit:
+			       of the new fallback, NULL if it set none */
 	char *kernel;       /* apply: its kernel and command line, as written */
 	char *cmdline;
 	char *hv_path;      /* keel-hv as the entry names it */
@@ -60,6 +62,13 @@ enum grub_chain_state {
 
 int grub_chain_state(const struct target *t, const char *version,
 		     enum grub_chain_state *state, struct keel_error *err);
+
+/* The highest installed level with an entry in keel's block (levels
+ * without a hypervisor have none), and where it stands; NULL (and
+ * CHAIN_NONE) when there is none or the boot files cannot be read. */
+const struct level *grub_chain_registered(const struct target *t,
+					  const struct levels *l,
+					  enum grub_chain_state *state);
 
 void grub_chain_free(struct grub_chain *c);
 

@@ -33,8 +33,7 @@ static int commit(const struct target *t, struct grub_files *f,
 	rc = grub_files_default(f, &e, err);
 	if (rc)
 		return rc;
-	c->chained = strdup(e->title);
-	if (!c->chained || grub_block_set(&f->block.committed, id))
+	if (grub_block_set(&f->block.committed, id))
 		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	/* Committed again while a trial of it was pending: keep the
 	 * fallback the first commit chose. */
@@ -48,6 +47,9 @@ static int commit(const struct target *t, struct grub_files *f,
 		free(text);
 	} else {
 		rc = grub_files_custom(f, &f->block, e, &c->custom_cfg, err);
+		/* The old default is the fallback when it has a number. */
+		if (!rc && f->block.fallback && !(c->chained = strdup(e->title)))
+			rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	}
 	/* GRUB clears next_entry at boot; where it cannot write grubenv
 	 * (LVM, RAID), keel does, so later boots are not trials. */
@@ -69,27 +71,52 @@ int grub_chain_commit(const struct target *t, const char *version,
 	return grub_chain_run(t, commit, id, c, err);
 }
 
+static enum grub_chain_state classify(const struct grub_files *f,
+				      const char *version)
+{
+	const char *next = grubenv_get(&f->env, "next_entry");
+	char id[128];
+
+	snprintf(id, sizeof id, "keel-%s", version);
+	if (!grub_block_find(&f->block, id))
+		return CHAIN_NONE;
+	if (next && strcmp(next, id) == 0)
+		return CHAIN_TRIAL;
+	if (f->block.committed && strcmp(f->block.committed, id) == 0)
+		return CHAIN_COMMITTED;
+	return CHAIN_UNCOMMITTED;
+}
+
 int grub_chain_state(const struct target *t, const char *version,
 		     enum grub_chain_state *state, struct keel_error *err)
 {
 	struct grub_files f;
-	const char *next;
-	char id[128];
-	int rc;
+	int rc = grub_files_read(t, &f, err);
 
-	snprintf(id, sizeof id, "keel-%s", version);
-	rc = grub_files_read(t, &f, err);
 	if (rc)
 		return rc;
-	next = grubenv_get(&f.env, "next_entry");
-	if (!grub_block_find(&f.block, id))
-		*state = CHAIN_NONE;
-	else if (next && strcmp(next, id) == 0)
-		*state = CHAIN_TRIAL;
-	else if (f.block.committed && strcmp(f.block.committed, id) == 0)
-		*state = CHAIN_COMMITTED;
-	else
-		*state = CHAIN_UNCOMMITTED;
+	*state = classify(&f, version);
 	grub_files_free(&f);
 	return KEEL_OK;
+}
+
+const struct level *grub_chain_registered(const struct target *t,
+					  const struct levels *l,
+					  enum grub_chain_state *state)
+{
+	struct keel_error ignored = { 0 };
+	const struct level *found = NULL;
+	struct grub_files f;
+	size_t k = l->n;
+
+	*state = CHAIN_NONE;
+	if (l->n == 0 || grub_files_read(t, &f, &ignored))
+		return NULL;
+	while (!found && k-- > 0) {
+		*state = classify(&f, level_version(&l->v[k]));
+		if (*state != CHAIN_NONE)
+			found = &l->v[k];
+	}
+	grub_files_free(&f);
+	return found;
 }

@@ -22,6 +22,14 @@ static int rebuild(struct grub_files *f, const struct grub_item *it,
 
 	if (rc)
 		return rc;
+	if (!kb.keel) {
+		grub_boot_free(&kb);
+		return keel_error_set(err, KEEL_ENOTAPPLICABLE,
+			_("%s: the entry %s in keel's block loads no keel-hv "
+			  "(it was changed by hand): put keel's block back with "
+			  "\"keel rollback\" or a backup, then refresh again"),
+			f->where[1], it->id);
+	}
 	if (grub_keel_hv_line(it, &kb, &hv, &opts) == 0)
 		text = grub_keel_entry(native, nb, it->id + 5, hv, opts);
 	if (!text || grub_block_put(&f->block, it->id, text))
@@ -59,7 +67,8 @@ static int refresh(const struct target *t, struct grub_files *f,
 		return rc;
 	}
 	c->chained = strdup(native->title);
-	rc = grubcfg_parse(before, f->where[1], &keel, err);
+	rc = c->chained ? grubcfg_parse(before, f->where[1], &keel, err)
+			: keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	parsed = !rc;
 	for (i = 0; !rc && i < keel.top.n; i++)
 		if (keel.top.items[i].id &&

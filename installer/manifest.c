@@ -307,6 +307,19 @@ static int parse_requires(struct mf_ctx *c, struct json_object *top,
 	return rc;
 }
 
+/* Whether a word of the options is entry=... (keel-hv takes the last). */
+static int sets_entry(const char *options)
+{
+	const char *p = options;
+
+	while ((p = strstr(p, "entry="))) {
+		if (p == options || p[-1] == ' ' || p[-1] == '\t')
+			return 1;
+		p++;
+	}
+	return 0;
+}
+
 static int parse_boot(struct mf_ctx *c, struct json_object *top,
 		      struct keel_manifest *m)
 {
@@ -334,6 +347,10 @@ static int parse_boot(struct mf_ctx *c, struct json_object *top,
 	/* The options go into a GRUB menu entry: one line, no escapes. */
 	if (!rc && m->boot_options)
 		rc = mf_no_control(c, "boot.options", m->boot_options, "");
+	if (!rc && m->boot_options && sets_entry(m->boot_options))
+		rc = mf_fail(c, _("boot.options sets entry=, which keel writes "
+				  "itself so that keel commit can tell which "
+				  "entry booted."));
 	return rc;
 }
 

@@ -124,6 +124,29 @@ run "$KEEL" uninstall --root "$R" --yes
 	tree_state "$R" | cmp -s - "$TMP/s0"
 ok $? "uninstall exits 11 and leaves the tree, custom.cfg and grubenv as before keel"
 
+# --- a pack without a hypervisor on top leaves the boot chain alone ----------
+mkdir -p "$TMP/src"
+printf 'tool\n' >"$TMP/src/tool"
+cat >"$TMP/m-tools.json" <<'JSON'
+{ "format": 1, "name": "keel", "version": "1.5.0", "level": 3,
+  "requires": { "arch": "x86_64", "cpu": ["amd-v", "vt-x"] },
+  "files": [ { "path": "usr/sbin/keel-tool", "source": "tool", "mode": "0755", "role": "tool" } ] }
+JSON
+make_pack "$TMP/m-tools.json" "$TMP/src" "$TMP/tools.ksp" >/dev/null
+fixture t11
+"$KEEL" apply --root "$R" --yes "$TMP/p10.ksp" >/dev/null 2>&1
+cp "$R/$CUSTOM" "$TMP/custom11"
+run "$KEEL" apply --root "$R" --yes "$TMP/tools.ksp"
+[ $rc -eq 0 ] && cmp -s "$R/$CUSTOM" "$TMP/custom11" && [ "$(envvar next_entry)" = keel-1.0.0 ]
+ok $? "a pack that names no hypervisor changes no boot file and exits 0"
+run "$KEEL" status --root "$R"
+grep -q "^Installed: *keel 1.5.0" "$TMP/out" &&
+	grep -q "^Boot: *trial pending: the next boot tries keel-1.0.0 once" "$TMP/out"
+ok $? "status reports the boot state of the highest level with a GRUB entry (1.0.0 under 1.5.0)"
+run "$KEEL" status --root "$R" --json
+grep -Eq '"boot_entry": ?"keel-1.0.0"' "$TMP/out"
+ok $? "status --json names that entry"
+
 # --- a pack that supersedes the committed level ------------------------------
 SUPERSEDES='"1.0.0"' pack 2.0.0 3 "$TMP/p20.ksp"
 fixture t10

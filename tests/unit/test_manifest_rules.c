@@ -132,6 +132,9 @@ static const struct mut_case signed_cases[] = {
 	  "\"tool\"; it must name a file of role \"hypervisor\"" },
 	{ "boot.options", "\"a\\nb\"", "boot.options contains a control "
 	  "character (0x0a)" },
+	{ "boot.options", "\"serial=0x3f8 entry=keel-9.9.9\"", "boot.options "
+	  "sets entry=, which keel writes itself" },
+	{ "boot.options", "\"entry=x\"", "boot.options sets entry=" },
 	{ "files", "[]", "files is empty" },
 	{ "files[1].path", "\"/usr/sbin/keel-agent\"", "files[1].path "
 	  "\"/usr/sbin/keel-agent\" is not a valid pack path: the path is "
