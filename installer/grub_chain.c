@@ -164,15 +164,15 @@ static int build(const struct target *t, struct grub_files *f,
 	return rc;
 }
 
-int grub_chain_run(const struct target *t, grub_chain_step step,
-		   const void *arg, struct grub_chain *c,
+int grub_chain_run(const struct target *t, const char *custom,
+		   grub_chain_step step, const void *arg, struct grub_chain *c,
 		   struct keel_error *err)
 {
 	struct grub_files f;
 	int rc;
 
 	memset(c, 0, sizeof *c);
-	rc = grub_files_read(t, &f, err);
+	rc = grub_files_read_as(t, custom, &f, err);
 	if (rc)
 		return rc;
 	rc = step(t, &f, arg, c, err);
@@ -198,5 +198,5 @@ int grub_chain_plan(const struct target *t, const struct keel_manifest *m,
 	struct keel_hv hv = { m->version, m->boot_hypervisor, m->boot_options,
 			      trial, m };
 
-	return grub_chain_run(t, plan_step, &hv, c, err);
+	return grub_chain_run(t, NULL, plan_step, &hv, c, err);
 }

@@ -51,6 +51,11 @@ int grub_chain_commit(const struct target *t, const char *version,
 int grub_chain_refresh(const struct target *t, struct grub_chain *c,
 		       struct keel_error *err);
 
+/* The same for custom.cfg as text (the file rollback is about to put
+ * back), not as the target has it. */
+int grub_chain_refresh_text(const struct target *t, const char *custom,
+			    struct grub_chain *c, struct keel_error *err);
+
 /* Where keel-VERSION stands in the target's boot chain, for keel status. */
 enum grub_chain_state {
 	CHAIN_NONE,       /* keel's block has no such entry */
@@ -72,13 +77,14 @@ const struct level *grub_chain_registered(const struct target *t,
 
 void grub_chain_free(struct grub_chain *c);
 
-/* For the functions above: reads the target's GRUB files, runs step on
- * them, frees them; c is cleared first and freed again on failure. */
+/* For the functions above: reads the target's GRUB files (custom.cfg's
+ * text given, or NULL to read it), runs step on them, frees them; c is
+ * cleared first and freed again on failure. */
 typedef int (*grub_chain_step)(const struct target *t, struct grub_files *f,
 			       const void *arg, struct grub_chain *c,
 			       struct keel_error *err);
-int grub_chain_run(const struct target *t, grub_chain_step step,
-		   const void *arg, struct grub_chain *c,
+int grub_chain_run(const struct target *t, const char *custom,
+		   grub_chain_step step, const void *arg, struct grub_chain *c,
 		   struct keel_error *err);
 
 #endif

@@ -68,7 +68,7 @@ int grub_chain_commit(const struct target *t, const char *version,
 	char id[128];
 
 	snprintf(id, sizeof id, "keel-%s", version);
-	return grub_chain_run(t, commit, id, c, err);
+	return grub_chain_run(t, NULL, commit, id, c, err);
 }
 
 static enum grub_chain_state classify(const struct grub_files *f,

@@ -67,6 +67,12 @@ static int parse_block(struct grub_files *f, struct keel_error *err)
 int grub_files_read(const struct target *t, struct grub_files *f,
 		    struct keel_error *err)
 {
+	return grub_files_read_as(t, NULL, f, err);
+}
+
+int grub_files_read_as(const struct target *t, const char *custom,
+		       struct grub_files *f, struct keel_error *err)
+{
 	int rc;
 
 	memset(f, 0, sizeof *f);
@@ -75,7 +81,9 @@ int grub_files_read(const struct target *t, struct grub_files *f,
 	target_path(t, GRUB_ENV, f->where[2], sizeof f->where[2]);
 	grubenv_init(&f->env);
 	rc = read_one(t, GRUB_CFG, 1, f->where[0], &f->cfg_text, NULL, err);
-	if (!rc)
+	if (!rc && custom && !(f->custom_text = strdup(custom)))
+		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	if (!rc && !custom)
 		rc = read_one(t, GRUB_CUSTOM_CFG, 0, f->where[1], &f->custom_text,
 			      NULL, err);
 	if (!rc)

@@ -30,6 +30,11 @@ struct grub_files {
 int grub_files_read(const struct target *t, struct grub_files *f,
 		    struct keel_error *err);
 
+/* The same with custom.cfg's text given (NULL: read it): the file as a
+ * transaction is about to write it. */
+int grub_files_read_as(const struct target *t, const char *custom,
+		       struct grub_files *f, struct keel_error *err);
+
 void grub_files_free(struct grub_files *f);
 
 /* The entry GRUB boots when no one-shot next_entry chooses: custom.cfg

@@ -91,5 +91,11 @@ static int refresh(const struct target *t, struct grub_files *f,
 int grub_chain_refresh(const struct target *t, struct grub_chain *c,
 		       struct keel_error *err)
 {
-	return grub_chain_run(t, refresh, NULL, c, err);
+	return grub_chain_run(t, NULL, refresh, NULL, c, err);
+}
+
+int grub_chain_refresh_text(const struct target *t, const char *custom,
+			    struct grub_chain *c, struct keel_error *err)
+{
+	return grub_chain_run(t, custom, refresh, NULL, c, err);
 }

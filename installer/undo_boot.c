@@ -9,6 +9,7 @@
 
 #include <openssl/sha.h>
 
+#include "grub_chain.h"
 #include "grub_custom.h"
 #include "grub_files.h"
 #include "i18n.h"
@@ -60,43 +61,77 @@ static int read_then(struct keel_state *s, const struct plan_entry *e,
 		e->path, e->from_tx);
 }
 
+/* The entries of the block going back may chain a kernel removed since
+ * (a refresh after the apply is undone with it): point them at what GRUB
+ * boots now, as keel refresh would. A block keel cannot refresh goes back
+ * as it was: undoing must not fail on it. Returns text or its refresh. */
+static char *refreshed(struct keel_state *s, char *text, char **fresh)
+{
+	struct keel_error ignored = { 0 };
+	struct grub_chain c;
+
+	*fresh = NULL;
+	if (!text || !strstr(text, GRUB_CUSTOM_BEGIN) ||
+	    grub_chain_refresh_text(&s->target, text, &c, &ignored))
+		return text;
+	if (!c.unchanged) {
+		*fresh = c.custom_cfg;
+		c.custom_cfg = NULL;
+	}
+	grub_chain_free(&c);
+	return *fresh ? *fresh : text;
+}
+
+/* The step becomes an install of text from memory. */
+static void install_text(struct plan_entry *e, const struct stat *now,
+			 char *text, struct boot_files *b)
+{
+	e->action = PLAN_INSTALL;
+	e->existed = now != NULL;
+	e->from_tx = 0;
+	e->from_index = 0;
+	e->mode = now ? (unsigned)(now->st_mode & 07777) : 0644;
+	e->size = strlen(text);
+	SHA256((const unsigned char *)text, e->size, e->sha256);
+	b->f[0] = (struct boot_file){ GRUB_CUSTOM_CFG, text, e->size, 0 };
+	b->n = 1;
+}
+
 int undo_boot_keep_custom(struct keel_state *s, struct plan *p,
 			  struct boot_files *b, char **text,
 			  struct keel_error *err)
 {
 	long k = plan_find(p, GRUB_CUSTOM_CFG);
-	char *now = NULL, *then = NULL, *out_now = NULL, *out_then = NULL;
+	char *now = NULL, *then = NULL, *merged = NULL, *fresh = NULL;
+	char *out_now = NULL, *out_then = NULL, *put;
 	char where[4096];
-	struct plan_entry *e;
 	struct stat st;
 	size_t len;
-	int rc = KEEL_OK;
+	int has_now, rc;
 
 	b->n = 0;
 	*text = NULL;
-	if (k < 0 || target_lstat(&s->target, GRUB_CUSTOM_CFG, &st) != 0 ||
-	    target_read_file(&s->target, GRUB_CUSTOM_CFG, CUSTOM_MAX, &now,
-			     &len) != 0)
-		return KEEL_OK;  /* gone since: what was saved goes back */
-	e = &p->e[k];
-	rc = read_then(s, e, &then, err);
-	if (!rc && (out_now = outside(now)) && (out_then = outside(then)) &&
-	    strcmp(out_now, out_then) != 0) {
+	if (k < 0)
+		return KEEL_OK;
+	has_now = target_lstat(&s->target, GRUB_CUSTOM_CFG, &st) == 0 &&
+		  target_read_file(&s->target, GRUB_CUSTOM_CFG, CUSTOM_MAX,
+				   &now, &len) == 0;
+	rc = read_then(s, &p->e[k], &then, err);
+	/* Lines outside keel's block that changed since stay. */
+	if (!rc && has_now && (out_now = outside(now)) &&
+	    (out_then = outside(then)) && strcmp(out_now, out_then) != 0) {
 		target_path(&s->target, GRUB_CUSTOM_CFG, where, sizeof where);
-		rc = merge(now, then, where, text, err);
-		if (!rc) {
-			e->action = PLAN_INSTALL;
-			e->existed = 1;
-			e->from_tx = 0;
-			e->from_index = 0;
-			e->mode = (unsigned)(st.st_mode & 07777);
-			e->size = strlen(*text);
-			SHA256((const unsigned char *)*text, e->size, e->sha256);
-			b->f[0] = (struct boot_file){ GRUB_CUSTOM_CFG, *text,
-						      e->size, 0 };
-			b->n = 1;
-		}
+		rc = merge(now, then, where, &merged, err);
 	}
+	put = rc ? NULL : refreshed(s, merged ? merged : then, &fresh);
+	if (put && put != then) {
+		*text = put;
+		install_text(&p->e[k], has_now ? &st : NULL, put, b);
+	}
+	if (put != merged)
+		free(merged);
+	if (put != fresh)
+		free(fresh);
 	free(now);
 	free(then);
 	free(out_now);

@@ -102,6 +102,24 @@ in_target "/$POSTINST" "$K2" "/boot/vmlinuz-$K2" >"$TMP/out" 2>"$TMP/err"
 ok $? "a hook whose refresh fails says why, exits 0 (the kernel still installs) and changes nothing"
 cp "$TMP/custom1" "$R/$CUSTOM"
 
+# A rollback after a kernel update: the block going back chained a kernel
+# that is gone; it must chain the one GRUB boots now.
+run "$KEEL" apply --root "$R" --yes "$TMP/p11.ksp"
+printf 'fixture kernel %s\n' $K2 >"$R/boot/vmlinuz-$K2"
+printf 'fixture initrd %s\n' $K2 >"$R/boot/initrd.img-$K2"
+sh "$MKFIX" --update "$TMP/t1" >"$TMP/mkfix.out" 2>&1 &&
+	in_target "/$POSTINST" "$K2" "/boot/vmlinuz-$K2" >/dev/null 2>&1 &&
+	rm "$R/boot/vmlinuz-$K" "$R/boot/initrd.img-$K" &&
+	sh "$MKFIX" --update "$TMP/t1" >"$TMP/mkfix.out" 2>&1 &&
+	in_target "/$POSTRM" "$K" "/boot/vmlinuz-$K" >/dev/null 2>&1 ||
+	{ cat "$TMP/mkfix.out" >&2; echo "Bail out! the kernel update failed"; exit 1; }
+run "$KEEL" rollback --root "$R" --yes
+block "$R/$CUSTOM" >"$TMP/b3"
+[ $rc -eq 11 ] && grep -q "'keel-1.0.0' {" "$TMP/b3" && ! grep -q "keel-1.1.0" "$TMP/b3" &&
+	grep -q "^	module2 /boot/vmlinuz-$K2 " "$TMP/b3" && ! grep -q "vmlinuz-$K " "$TMP/b3" &&
+	grep -q '^	set default="keel-1.0.0"$' "$TMP/b3" && grub-script-check "$R/$CUSTOM"
+ok $? "rollback after a kernel update: the restored keel-1.0.0 entry chains the kernel GRUB boots now, not the removed one"
+
 run "$KEEL" uninstall --root "$R" --yes
 [ $rc -eq 11 ] && [ ! -e "$R/$POSTINST" ] && [ ! -e "$R/$POSTRM" ]
 ok $? "uninstall takes the hooks away"
