@@ -10,6 +10,7 @@
 
 #define DEFAULT_LINE "\tset default=\""
 #define FALLBACK_LINE "set fallback=\""
+#define FALLBACK_OF_LINE "# keel: the fallback is the entry \""
 #define ID_MARK "$menuentry_id_option '"
 
 /* The value of a line `PREFIXvalue"`, malloc'd; NULL if the line is not
@@ -104,6 +105,9 @@ int grub_block_parse(const char *text, struct grub_block *b)
 		} else if ((v = quoted_value(p, len, FALLBACK_LINE, &nomem))) {
 			free(b->fallback);
 			b->fallback = v;
+		} else if ((v = quoted_value(p, len, FALLBACK_OF_LINE, &nomem))) {
+			free(b->fallback_of);
+			b->fallback_of = v;
 		}
 		p = nl ? nl + 1 : p + len;
 	}
@@ -175,6 +179,8 @@ char *grub_block_format(const struct grub_block *b)
 		len += 200 + strlen(b->committed);
 	if (b->fallback)
 		len += 100 + strlen(b->fallback);
+	if (b->fallback && b->fallback_of)
+		len += 100 + strlen(b->fallback_of);
 	for (i = 0; i < b->n; i++)
 		len += strlen(b->e[i].text);
 	s = malloc(len);
@@ -186,6 +192,10 @@ char *grub_block_format(const struct grub_block *b)
 	if (b->committed)
 		snprintf(s, len, "if [ -z \"${boot_once}\" ]; then\n"
 			 DEFAULT_LINE "%s\"\nfi\n", b->committed);
+	/* A comment: GRUB's fallback takes only numbers in 2.06. */
+	if (b->fallback && b->fallback_of)
+		snprintf(s + strlen(s), len - strlen(s), FALLBACK_OF_LINE "%s\"\n",
+			 b->fallback_of);
 	if (b->fallback)
 		snprintf(s + strlen(s), len - strlen(s), FALLBACK_LINE "%s\"\n",
 			 b->fallback);
@@ -205,5 +215,6 @@ void grub_block_free(struct grub_block *b)
 	free(b->e);
 	free(b->committed);
 	free(b->fallback);
+	free(b->fallback_of);
 	memset(b, 0, sizeof *b);
 }

@@ -13,6 +13,8 @@ struct grub_block_entry {
 struct grub_block {
 	char *committed;  /* the id keel commit made the default, or NULL */
 	char *fallback;   /* GRUB's fallback (an entry number), or NULL */
+	char *fallback_of;  /* the id (or title) of that entry, so that the
+			       number can follow when update-grub moves it */
 	struct grub_block_entry *e;  /* oldest level first */
 	size_t n;
 };

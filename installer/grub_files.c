@@ -193,6 +193,23 @@ static int update(const struct grub_files *f, const struct grub_block *b,
 	return rc;
 }
 
+const struct grub_item *grub_files_top_item(const struct grub_files *f,
+					    const char *id_or_title)
+{
+	const struct grub_menu *menus[] = { &f->cfg.top, &f->custom.top };
+	size_t m, i;
+
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < menus[m]->n; i++) {
+			const struct grub_item *it = &menus[m]->items[i];
+
+			if ((it->id && strcmp(it->id, id_or_title) == 0) ||
+			    (!it->id && strcmp(it->title, id_or_title) == 0))
+				return it;
+		}
+	return NULL;
+}
+
 int grub_files_custom(const struct grub_files *f, struct grub_block *b,
 		      const struct grub_item *e, char **out,
 		      struct keel_error *err)
@@ -210,7 +227,9 @@ int grub_files_custom(const struct grub_files *f, struct grub_block *b,
 	n = menu_number(f, &custom, e);
 	grubcfg_free(&custom);
 	snprintf(num, sizeof num, "%ld", n);
-	if (grub_block_set(&b->fallback, n >= 0 ? num : NULL)) {
+	if (grub_block_set(&b->fallback, n >= 0 ? num : NULL) ||
+	    grub_block_set(&b->fallback_of, n < 0 ? NULL :
+			   e->id ? e->id : e->title)) {
 		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 		goto out;
 	}

@@ -49,10 +49,16 @@ int grub_files_default(struct grub_files *f, const struct grub_item **e,
 int grub_files_chained(struct grub_files *f, const struct grub_item **e,
 		       struct keel_error *err);
 
+/* The top-level entry of grub.cfg or custom.cfg with that id (or, for
+ * one without an id, that title), or NULL. */
+const struct grub_item *grub_files_top_item(const struct grub_files *f,
+					    const char *id_or_title);
+
 /* The new custom.cfg: keel's block as b says, the rest as it is, with
  * b->fallback first set to the number GRUB gives entry e (the default
- * before the change) in the menu the new files make; an entry inside a
- * submenu has no such number and leaves no fallback. *out is malloc'd. */
+ * before the change) in the menu the new files make, and b->fallback_of
+ * to its id or title; an entry inside a submenu has no such number and
+ * leaves no fallback. *out is malloc'd. */
 int grub_files_custom(const struct grub_files *f, struct grub_block *b,
 		      const struct grub_item *e, char **out,
 		      struct keel_error *err);

@@ -41,50 +41,82 @@ static int rebuild(struct grub_files *f, const struct grub_item *it,
 	return rc;
 }
 
+/* Every keel entry of the block, rebuilt around native. */
+static int rebuild_all(struct grub_files *f, const struct grub_item *native,
+		       const struct grub_boot *nb, struct keel_error *err)
+{
+	struct grub_cfg keel;
+	char *text = grub_block_format(&f->block);
+	size_t i;
+	int rc = text ? grubcfg_parse(text, f->where[1], &keel, err)
+		      : keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+
+	free(text);
+	if (rc)
+		return rc;
+	for (i = 0; !rc && i < keel.top.n; i++)
+		if (keel.top.items[i].id &&
+		    strncmp(keel.top.items[i].id, "keel-", 5) == 0)
+			rc = rebuild(f, &keel.top.items[i], native, nb, err);
+	grubcfg_free(&keel);
+	return rc;
+}
+
+/* The new custom.cfg. update-grub may have moved the fallback entry (a
+ * kernel more at the top level): number it again; if it is gone, the
+ * entry the keel entries now chain takes its place. */
+static int write_custom(struct grub_files *f, const struct grub_item *native,
+			struct grub_chain *c, struct keel_error *err)
+{
+	const struct grub_item *fb = NULL;
+	char *text;
+	int rc;
+
+	if (f->block.fallback && f->block.fallback_of)
+		fb = grub_files_top_item(f, f->block.fallback_of);
+	if (f->block.fallback && !fb)
+		fb = native;
+	if (fb)
+		return grub_files_custom(f, &f->block, fb, &c->custom_cfg, err);
+	text = grub_block_format(&f->block);
+	if (!text)
+		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	rc = grub_custom_update(f->custom_text, text, f->where[1],
+				&c->custom_cfg, err);
+	free(text);
+	return rc;
+}
+
 static int refresh(const struct target *t, struct grub_files *f,
 		   const void *arg, struct grub_chain *c,
 		   struct keel_error *err)
 {
 	const struct grub_item *native;
-	struct grub_cfg keel;
 	struct grub_boot nb;
-	char *before = grub_block_format(&f->block), *after = NULL;
-	size_t i;
-	int parsed, rc;
+	int rc;
 
 	(void)t, (void)arg;
 	if (f->block.n == 0) {  /* no level registered keel-hv */
 		c->unchanged = 1;
-		free(before);
 		return KEEL_OK;
 	}
-	rc = before ? grub_files_chained(f, &native, err)
-		    : keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	rc = grub_files_chained(f, &native, err);
 	if (!rc)
 		rc = grub_entry_boot(native, f->where[0], &nb, err);
-	if (rc) {
-		free(before);
+	if (rc)
 		return rc;
-	}
 	c->chained = strdup(native->title);
-	rc = c->chained ? grubcfg_parse(before, f->where[1], &keel, err)
+	rc = c->chained ? rebuild_all(f, native, &nb, err)
 			: keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-	parsed = !rc;
-	for (i = 0; !rc && i < keel.top.n; i++)
-		if (keel.top.items[i].id &&
-		    strncmp(keel.top.items[i].id, "keel-", 5) == 0)
-			rc = rebuild(f, &keel.top.items[i], native, &nb, err);
-	if (!rc && !(after = grub_block_format(&f->block)))
-		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-	c->unchanged = !rc && strcmp(before, after) == 0;
-	if (!rc && !c->unchanged)
-		rc = grub_custom_update(f->custom_text, after, f->where[1],
-					&c->custom_cfg, err);
-	if (parsed)
-		grubcfg_free(&keel);
+	if (!rc)
+		rc = write_custom(f, native, c, err);
+	if (!rc && strcmp(c->custom_cfg,
+			  f->custom_text ? f->custom_text : "") == 0) {
+		c->unchanged = 1;
+		free(c->custom_cfg);
+		c->custom_cfg = NULL;
+	}
 	grub_boot_free(&nb);
-	free(before);
-	free(after);
 	return rc;
 }
 

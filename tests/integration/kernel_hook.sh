@@ -124,4 +124,26 @@ run "$KEEL" uninstall --root "$R" --yes
 [ $rc -eq 11 ] && [ ! -e "$R/$POSTINST" ] && [ ! -e "$R/$POSTRM" ]
 ok $? "uninstall takes the hooks away"
 
+# Every kernel at the top level: a new kernel moves keel's entries down,
+# and refresh numbers GRUB's fallback (keel-1.0.0 during 1.1.0's trial)
+# again.
+fixture t2 FX_DISABLE_SUBMENU=y
+"$KEEL" apply --root "$R" --yes "$TMP/p10.ksp" >/dev/null 2>&1
+"$SHOW" --commit "$R" 1.0.0 >/dev/null
+"$KEEL" apply --root "$R" --yes "$TMP/p11.ksp" >/dev/null 2>&1
+n1=$(grep -c '^menuentry ' "$R/boot/grub/grub.cfg")
+block "$R/$CUSTOM" | grep -q "^set fallback=\"$n1\"\$"
+ok $? "during 1.1.0's trial GRUB's fallback is keel-1.0.0, entry $n1"
+printf 'fixture kernel %s\n' $K2 >"$R/boot/vmlinuz-$K2"
+printf 'fixture initrd %s\n' $K2 >"$R/boot/initrd.img-$K2"
+sh "$MKFIX" --update "$TMP/t2" >"$TMP/mkfix.out" 2>&1 ||
+	{ cat "$TMP/mkfix.out" >&2; echo "Bail out! mkfixture.sh --update failed"; exit 1; }
+n2=$(grep -c '^menuentry ' "$R/boot/grub/grub.cfg")
+run "$KEEL" refresh --root "$R"
+block "$R/$CUSTOM" >"$TMP/b4"
+[ $rc -eq 11 ] && [ "$n2" -gt "$n1" ] && grep -q "^set fallback=\"$n2\"\$" "$TMP/b4" &&
+	grep -q "^# keel: the fallback is the entry \"keel-1.0.0\"\$" "$TMP/b4" &&
+	grub-script-check "$R/$CUSTOM"
+ok $? "after a kernel more at the top level, refresh makes the fallback entry $n2, still keel-1.0.0"
+
 done_testing
