@@ -10,6 +10,7 @@
 
 #include "grub_chain.h"
 #include "grub_entry.h"
+#include "grubenv_media.h"
 #include "i18n.h"
 #include "payload/include/keel/hypercall.h"
 
@@ -187,8 +188,18 @@ static int plan_step(const struct target *t, struct grub_files *f,
 		     struct keel_error *err)
 {
 	const struct keel_hv *hv = arg;
+	const char *why = hv->trial ? grubenv_media_check(t) : NULL;
 	int rc = check_hooks(f, hv->trial, err);
 
+	/* A trial is one-shot only because GRUB clears next_entry. */
+	if (!rc && why)
+		rc = keel_error_set(err, KEEL_ENOTAPPLICABLE,
+			_("%s, where GRUB cannot clear the one-shot next_entry: "
+			  "a trial boot whose keel-hv fails would come back at "
+			  "every boot. Put /boot on a plain partition, or apply "
+			  "with --no-trial if a failing keel-hv may reboot into "
+			  "itself until someone picks another entry in GRUB's "
+			  "menu"), why);
 	return rc ? rc : build(t, f, hv, c, err);
 }
 
