@@ -66,9 +66,8 @@ static int check_kernel(const struct target *t, const struct grub_boot *b,
 
 /* What build needs from the pack. */
 struct keel_hv {
-	const char *version, *rel, *options;
+	const struct keel_manifest *m;  /* version, boot.hypervisor, options */
 	int trial;
-	const struct keel_manifest *m;
 };
 
 /* The keel entry for hv, chaining what entry e boots. */
@@ -83,18 +82,18 @@ static int make_entry(const struct target *t, const struct grub_files *f,
 	if (rc)
 		return rc;
 	rc = check_kernel(t, &b, err);
-	c->hv_path = grub_keel_hv_path(&b, hv->rel);
+	c->hv_path = grub_keel_hv_path(&b, hv->m->boot_hypervisor);
 	if (!rc && !c->hv_path && errno == EINVAL)
 		rc = keel_error_set(err, KEEL_ENOTAPPLICABLE,
 			_("the pack puts keel-hv at %s, outside /boot, where "
 			  "GRUB finds the kernel; this pack cannot be registered "
-			  "with GRUB"), hv->rel);
+			  "with GRUB"), hv->m->boot_hypervisor);
 	c->chained = strdup(e->title);
 	c->kernel = strdup(b.kernel);
 	c->cmdline = strdup(b.cmdline);
 	if (!rc && c->hv_path && c->chained && c->kernel && c->cmdline)
-		*entry = grub_keel_entry(e, &b, hv->version, c->hv_path,
-					 hv->options);
+		*entry = grub_keel_entry(e, &b, hv->m->version, c->hv_path,
+					 hv->m->boot_options);
 	if (!rc && !*entry)
 		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	grub_boot_free(&b);
@@ -130,7 +129,6 @@ static int build(const struct target *t, struct grub_files *f,
 		 const struct keel_hv *hv, struct grub_chain *c,
 		 struct keel_error *err)
 {
-	int trial = hv->trial;
 	const struct grub_item *e, *chained;
 	char id[128], *entry = NULL;
 	int rc = grub_files_default(f, &e, err);
@@ -141,21 +139,21 @@ static int build(const struct target *t, struct grub_files *f,
 	 * so as the fallback. */
 	if (!rc && drop_superseded(f, hv->m))
 		e = chained;
-	snprintf(id, sizeof id, "keel-%s", hv->version);
+	snprintf(id, sizeof id, "keel-%s", hv->m->version);
 	if (!rc && strlen(id) > KEEL_HC_ENTRY_MAX)
 		rc = keel_error_set(err, KEEL_ENOTAPPLICABLE,
 			_("the version %s is too long for a GRUB entry id that "
 			  "keel-hv can report (at most %d characters)"),
-			hv->version, KEEL_HC_ENTRY_MAX - 5);
+			hv->m->version, KEEL_HC_ENTRY_MAX - 5);
 	if (!rc)
 		rc = make_entry(t, f, chained, hv, c, &entry, err);
 	/* Without a trial the new level is the default at once. */
 	if (!rc && (grub_block_put(&f->block, id, entry) ||
-		    (!trial && grub_block_set(&f->block.committed, id))))
+		    (!hv->trial && grub_block_set(&f->block.committed, id))))
 		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	if (!rc)
 		rc = grub_files_custom(f, &f->block, e, &c->custom_cfg, err);
-	if (!rc && trial && grubenv_set(&f->env, "next_entry", id))
+	if (!rc && hv->trial && grubenv_set(&f->env, "next_entry", id))
 		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	if (!rc)
 		rc = grubenv_format(&f->env, f->where[2], &c->grubenv, err);
@@ -206,8 +204,7 @@ static int plan_step(const struct target *t, struct grub_files *f,
 int grub_chain_plan(const struct target *t, const struct keel_manifest *m,
 		    int trial, struct grub_chain *c, struct keel_error *err)
 {
-	struct keel_hv hv = { m->version, m->boot_hypervisor, m->boot_options,
-			      trial, m };
+	struct keel_hv hv = { m, trial };
 
 	return grub_chain_run(t, NULL, plan_step, &hv, c, err);
 }
