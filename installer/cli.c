@@ -24,7 +24,7 @@ void cli_init_i18n(void)
 
 int cli_finish(const char *prog, int rc, const struct keel_error *err)
 {
-	if (rc != KEEL_OK)
+	if (rc != KEEL_OK && rc != KEEL_REBOOT)
 		keel_error_print(err, prog);
 	return rc;
 }

@@ -9,7 +9,8 @@
 void cli_init_i18n(void);
 
 /* Prints the error (if any) with the program name and returns its exit
- * code, so main can end with `return cli_finish("keel", rc, &err);`. */
+ * code, so main can end with `return cli_finish("keel", rc, &err);`.
+ * KEEL_REBOOT is success ("done, reboot required"): nothing is printed. */
 int cli_finish(const char *prog, int rc, const struct keel_error *err);
 
 /* Refuses a --root that is not an existing directory (KEEL_EUSAGE). */

@@ -345,5 +345,5 @@ int cmd_apply(int argc, char **argv)
 	pack_contents_free(&r.pc);
 	trust_free(r.trust);
 	state_close(&r.s);
-	return rc == KEEL_REBOOT ? rc : cli_finish("keel", rc, &err);
+	return cli_finish("keel", rc, &err);
 }

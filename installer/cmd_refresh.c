@@ -141,5 +141,5 @@ int cmd_refresh(int argc, char **argv)
 	if (!rc)
 		rc = run(&a, &s, &err);
 	state_close(&s);
-	return rc == KEEL_REBOOT ? rc : cli_finish("keel", rc, &err);
+	return cli_finish("keel", rc, &err);
 }

@@ -201,7 +201,7 @@ static int undo_command(const struct undo_cmd *c, int argc, char **argv)
 	if (!rc)
 		rc = run(c, &a, &s, &err);
 	state_close(&s);
-	return rc == KEEL_REBOOT ? rc : cli_finish("keel", rc, &err);
+	return cli_finish("keel", rc, &err);
 }
 
 int cmd_rollback(int argc, char **argv)
