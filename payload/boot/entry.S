@@ -156,12 +156,17 @@ no_lm_msg:
 	.balign 16
 	.globl gdt64, gdt64_end
 /* Selectors: 0x08 64-bit code, 0x10 flat data, 0x18 32-bit code (for
- * native.S on its way out of long mode). Accessed bits preset. */
+ * native.S on its way out of long mode), 0x20 a 16-byte TSS descriptor
+ * that VT-x fills (its host state needs a task register). Accessed bits
+ * preset. */
 gdt64:
 	.quad 0
 	.quad 0x00af9b000000ffff
 	.quad 0x00cf93000000ffff
 	.quad 0x00cf9b000000ffff
+	.globl gdt64_tss
+gdt64_tss:
+	.quad 0, 0
 gdt64_end:
 	.balign 8
 	.short 0

@@ -14,6 +14,12 @@
 #define RAS_EBX_SCALABLE_MCA (1u << 3)
 #define HV_LEAF_FIRST 0x40000000u
 #define HV_LEAF_LAST 0x400000ffu
+#define LEAF1_ECX_XSAVE (1u << 26)
+#define LEAF1_ECX_OSXSAVE (1u << 27)
+#define LEAF7_ECX_PKU (1u << 3)
+#define LEAF7_ECX_OSPKE (1u << 4)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_PKE (1ull << 22)
 
 /* "Keel" as CPUID returns signature bytes: little-endian in a register. */
 #define SIG_KEEL ((uint32_t)'K' | (uint32_t)'e' << 8 | (uint32_t)'e' << 16 | \
@@ -65,5 +71,20 @@ void cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 		break;
 	default:
 		break;
+	}
+}
+
+void cpuid_mirror_cr4(uint64_t cr4, uint32_t leaf, uint32_t subleaf,
+		      struct cpuid_regs *r)
+{
+	if (leaf == 1 && (r->ecx & LEAF1_ECX_XSAVE)) {
+		r->ecx &= ~LEAF1_ECX_OSXSAVE;
+		if (cr4 & CR4_OSXSAVE)
+			r->ecx |= LEAF1_ECX_OSXSAVE;
+	}
+	if (leaf == 7 && subleaf == 0 && (r->ecx & LEAF7_ECX_PKU)) {
+		r->ecx &= ~LEAF7_ECX_OSPKE;
+		if (cr4 & CR4_PKE)
+			r->ecx |= LEAF7_ECX_OSPKE;
 	}
 }

@@ -15,4 +15,9 @@ struct cpuid_regs {
  * gate port, backend; other 0x400000xx: zeros. */
 void cpuid_policy(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 
+/* CPUID runs in the host, so the bits that mirror CR4 (OSXSAVE, OSPKE)
+ * show the host's CR4; this sets them from the session's cr4 instead. */
+void cpuid_mirror_cr4(uint64_t cr4, uint32_t leaf, uint32_t subleaf,
+		      struct cpuid_regs *r);
+
 #endif

@@ -135,6 +135,31 @@ static void apply_options(const struct boot_info *bi, struct hv_options *opt)
 		gate_entry[i] = opt->entry[i];
 }
 
+/* The backend of the processor's own extension. When none can run, *why
+ * says why: the reason of the one the processor has (disabled, no nested
+ * paging), or that it has neither. */
+static const struct virt_backend *pick_backend(const char **why)
+{
+	static const struct virt_backend *const all[] = { &svm_backend,
+							  &vmx_backend };
+	const char *reason;
+	size_t i;
+
+	*why = "the processor has neither AMD-V (SVM) nor VT-x (VMX)";
+	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		switch (all[i]->probe(&reason)) {
+		case VIRT_USABLE:
+			return all[i];
+		case VIRT_UNUSABLE:
+			*why = reason;
+			break;
+		case VIRT_ABSENT:
+			break;
+		}
+	}
+	return NULL;
+}
+
 _Noreturn static void boot_native(const struct linux_entry *e,
 				  const char *why)
 {
@@ -150,6 +175,7 @@ void keel_main(uint32_t magic, uint32_t mbi_pa)
 	struct hv_options opt;
 	struct linux_entry entry;
 	struct hv_memory mem;
+	const struct virt_backend *b;
 	const char *why = "";
 
 	serial_init(SERIAL_COM1, SERIAL_BAUD);
@@ -178,11 +204,12 @@ void keel_main(uint32_t magic, uint32_t mbi_pa)
 
 	if (opt.native)
 		boot_native(&entry, "\"native\" is on keel-hv's command line");
-	if (!svm_backend.probe(&why))
+	b = pick_backend(&why);
+	if (!b)
 		boot_native(&entry, why);
 	mem.map_end = session_map_end(&map);
 	mem.scratch_pa = (uintptr_t)heap_pages(1);
-	gate_backend = svm_backend.id;
-	log_printf("starting the root session under %s\n", svm_backend.name);
-	svm_backend.run_root(&entry, &mem);
+	gate_backend = b->id;
+	log_printf("starting the root session under %s\n", b->name);
+	b->run_root(&entry, &mem);
 }

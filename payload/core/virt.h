@@ -17,12 +17,18 @@ struct hv_memory {
 	uint64_t scratch_pa;     /* a 4 KiB page that backs hv in the session */
 };
 
+enum virt_probe {
+	VIRT_USABLE,
+	VIRT_ABSENT,             /* the processor lacks the extension */
+	VIRT_UNUSABLE,           /* it has it, but keel-hv cannot use it */
+};
+
 struct virt_backend {
 	const char *name;
 	enum keel_backend id;
-	/* True when this CPU can run the backend; else *why says what it
-	 * lacks (not this vendor, disabled in firmware, no nested paging). */
-	bool (*probe)(const char **why);
+	/* Whether this CPU can run the backend; unless usable, *why says
+	 * what it lacks (the extension, firmware consent, nested paging). */
+	enum virt_probe (*probe)(const char **why);
 	/* Switches virtualization on, builds the nested page tables and runs
 	 * the root session from e; handles its exits forever. */
 	void (*run_root)(const struct linux_entry *e,
@@ -30,5 +36,6 @@ struct virt_backend {
 };
 
 extern const struct virt_backend svm_backend;
+extern const struct virt_backend vmx_backend;
 
 #endif

@@ -1,10 +1,10 @@
 /* exit.c: what keel-hv does on each #VMEXIT of the root session: CPUID,
- * the hypercall gate, EFER, SVM instructions, shutdown; all else panics. */
+ * the gate's ports, MSRs, SVM instructions, shutdown; all else panics. */
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "cpuid_policy.h"
-#include "gate.h"
+#include "gate_io.h"
 #include "log.h"
 #include "panic.h"
 #include "stats.h"
@@ -16,13 +16,6 @@
 #define VEC_GP 13
 #define INSN_LEN_2 2              /* CPUID, RDMSR, WRMSR: 0f xx */
 #define INT_SHADOW (1ull << 0)
-
-#define LEAF1_ECX_XSAVE (1u << 26)
-#define LEAF1_ECX_OSXSAVE (1u << 27)
-#define LEAF7_ECX_PKU (1u << 3)
-#define LEAF7_ECX_OSPKE (1u << 4)
-#define CR4_OSXSAVE (1ull << 18)
-#define CR4_PKE (1ull << 22)
 
 static void inject(struct vmcb *v, uint8_t vector, bool has_err, uint32_t err)
 {
@@ -63,23 +56,6 @@ static void dump_guest(const struct vmcb *v, const struct svm_gprs *g)
 		   (unsigned long long)g->rbp, (unsigned long long)g->r8);
 }
 
-/* CPUID runs in the host, so the bits that mirror CR4 show the host's
- * CR4; the session must see its own. */
-static void mirror_guest_cr4(const struct vmcb *v, uint32_t leaf,
-			     uint32_t subleaf, struct cpuid_regs *r)
-{
-	if (leaf == 1 && (r->ecx & LEAF1_ECX_XSAVE)) {
-		r->ecx &= ~LEAF1_ECX_OSXSAVE;
-		if (v->save.cr4 & CR4_OSXSAVE)
-			r->ecx |= LEAF1_ECX_OSXSAVE;
-	}
-	if (leaf == 7 && subleaf == 0 && (r->ecx & LEAF7_ECX_PKU)) {
-		r->ecx &= ~LEAF7_ECX_OSPKE;
-		if (v->save.cr4 & CR4_PKE)
-			r->ecx |= LEAF7_ECX_OSPKE;
-	}
-}
-
 static void exit_cpuid(struct vmcb *v, struct svm_gprs *g)
 {
 	uint32_t leaf = (uint32_t)v->save.rax, subleaf = (uint32_t)g->rcx;
@@ -87,7 +63,7 @@ static void exit_cpuid(struct vmcb *v, struct svm_gprs *g)
 
 	stats_count(KEEL_EXIT_CPUID);
 	cpuid_count(leaf, subleaf, &r.eax, &r.ebx, &r.ecx, &r.edx);
-	mirror_guest_cr4(v, leaf, subleaf, &r);
+	cpuid_mirror_cr4(v->save.cr4, leaf, subleaf, &r);
 	cpuid_policy(leaf, subleaf, &r);
 	v->save.rax = r.eax;
 	g->rbx = r.ebx;
@@ -96,64 +72,30 @@ static void exit_cpuid(struct vmcb *v, struct svm_gprs *g)
 	skip_to(v, v->save.rip + INSN_LEN_2);
 }
 
-static void gate(struct vmcb *v, struct svm_gprs *g)
+/* Only the gate's ports are intercepted (gate_io.c says what an access
+ * there does). EXITINFO2 holds the next RIP. */
+static void exit_ioio(struct vmcb *v, struct svm_gprs *g)
 {
+	uint64_t info = v->ctl.exitinfo1;
+	struct gate_io_access a = {
+		.port = SVM_IOIO_PORT(info),
+		.size = (info & SVM_IOIO_SZ8) ? 1 : (info & SVM_IOIO_SZ16) ? 2 : 4,
+		.in = (info & SVM_IOIO_IN) != 0,
+		.string = (info & SVM_IOIO_STR) != 0,
+	};
 	struct gate_regs r = { v->save.rax, g->rbx, g->rcx, g->rdx, g->rsi,
 			       g->rdi };
 
-	gate_call(&r);
+	if (!gate_io(&a, &r)) {
+		inject(v, VEC_GP, true, 0);
+		return;
+	}
 	v->save.rax = r.rax;
 	g->rbx = r.rbx;
 	g->rcx = r.rcx;
 	g->rdx = r.rdx;
 	g->rsi = r.rsi;
 	g->rdi = r.rdi;
-}
-
-/* Any other access to the gate's ports is the hardware's: a device may
- * decode them. keel-hv does it for the session, as the session asked. */
-static void forward_io(struct vmcb *v, uint64_t info)
-{
-	uint16_t port = (uint16_t)SVM_IOIO_PORT(info);
-	uint64_t rax = v->save.rax;
-
-	if (info & SVM_IOIO_IN) {
-		if (info & SVM_IOIO_SZ8)
-			v->save.rax = (rax & ~0xffull) | inb(port);
-		else if (info & SVM_IOIO_SZ16)
-			v->save.rax = (rax & ~0xffffull) | inw(port);
-		else
-			v->save.rax = inl(port);
-	} else if (info & SVM_IOIO_SZ8) {
-		outb(port, (uint8_t)rax);
-	} else if (info & SVM_IOIO_SZ16) {
-		outw(port, (uint16_t)rax);
-	} else {
-		outl(port, (uint32_t)rax);
-	}
-}
-
-/* Only the gate's ports are intercepted; the one hypercall is a 32-bit
- * OUT to gate_port itself. String I/O there would need the session's
- * memory through its page tables: it gets #GP instead (no driver uses
- * it on a port keel-hv claimed). EXITINFO2 holds the next RIP. */
-static void exit_ioio(struct vmcb *v, struct svm_gprs *g)
-{
-	uint64_t info = v->ctl.exitinfo1;
-	uint64_t kind = info & (SVM_IOIO_IN | SVM_IOIO_STR | SVM_IOIO_REP |
-				SVM_IOIO_SZ8 | SVM_IOIO_SZ16 | SVM_IOIO_SZ32);
-
-	if (SVM_IOIO_PORT(info) == gate_port && kind == SVM_IOIO_SZ32) {
-		stats_count(KEEL_EXIT_GATE);
-		gate(v, g);
-	} else {
-		stats_count(KEEL_EXIT_GATE_BAD);
-		if (info & SVM_IOIO_STR) {
-			inject(v, VEC_GP, true, 0);
-			return;
-		}
-		forward_io(v, info);
-	}
 	skip_to(v, v->ctl.exitinfo2);
 }
 

@@ -3,19 +3,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "apic_base.h"
 #include "log.h"
 #include "svm/svm.h"
 #include "x86.h"
 
-#define MSR_APIC_BASE 0x1bu
 #define MSR_SYSCFG 0xc0010010u
 #define MSR_TOP_MEM 0xc001001au
 #define MSR_TOP_MEM2 0xc001001du
 
-#define APIC_BASE_EXTD (1ull << 10)
-#define APIC_BASE_EN (1ull << 11)
-#define APIC_BASE_MODE (APIC_BASE_EXTD | APIC_BASE_EN)
-#define LEAF1_ECX_X2APIC (1u << 21)
 
 /* MtrrFixDramEn and MtrrFixDramModEn: Linux clears the latter at boot.
  * The other SYSCFG bits decide how DRAM (ours too) is decoded. */
@@ -98,36 +94,6 @@ static int efer_write(struct vmcb *v, uint64_t val)
 		return -1;
 	v->save.efer = (val & ~(EFER_LMA | EFER_SVME)) |
 		       (v->save.efer & EFER_LMA) | EFER_SVME;
-	return 0;
-}
-
-static bool has_x2apic(void)
-{
-	uint32_t a, b, c, d;
-
-	cpuid_count(1, 0, &a, &b, &c, &d);
-	return (c & LEAF1_ECX_X2APIC) != 0;
-}
-
-/* The session may switch its APIC between off, xAPIC and x2APIC along the
- * transitions the architecture allows (else #GP); the base address stays
- * where the firmware put it. */
-static int apic_base_write(uint64_t val)
-{
-	uint64_t cur = rdmsr(MSR_APIC_BASE);
-	uint64_t mode = val & APIC_BASE_MODE;
-
-	if (mode == APIC_BASE_EXTD)
-		return -1;
-	if (mode & APIC_BASE_EXTD && !has_x2apic())
-		return -1;
-	if ((cur & APIC_BASE_MODE) == APIC_BASE_MODE && mode == APIC_BASE_EN)
-		return -1;
-	if ((val ^ cur) & ~(APIC_BASE_MODE | (1ull << 8)))
-		log_printf("root session moved its APIC base to %llx; keeping "
-			   "%llx\n", (unsigned long long)val,
-			   (unsigned long long)cur);
-	wrmsr(MSR_APIC_BASE, (cur & ~APIC_BASE_MODE) | mode);
 	return 0;
 }
 

@@ -4,10 +4,10 @@
 #include <stdint.h>
 
 #include "gate.h"
+#include "gpa_map.h"
 #include "heap.h"
 #include "log.h"
 #include "panic.h"
-#include "svm/npt.h"
 #include "svm/svm.h"
 #include "svm/vmcb.h"
 #include "virt.h"
@@ -15,31 +15,44 @@
 
 #define SVM_EDX_NP (1u << 0)
 
-static bool svm_probe(const char **why)
+static enum virt_probe svm_probe(const char **why)
 {
 	uint32_t a, b, c, d;
 
 	cpuid_count(0x80000000u, 0, &a, &b, &c, &d);
 	if (a < 0x8000000au) {
 		*why = "the processor has no AMD-V (SVM)";
-		return false;
+		return VIRT_ABSENT;
 	}
 	cpuid_count(0x80000001u, 0, &a, &b, &c, &d);
 	if (!(c & CPUID_EXT1_ECX_SVM)) {
 		*why = "the processor has no AMD-V (SVM)";
-		return false;
+		return VIRT_ABSENT;
 	}
 	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
 		*why = "AMD-V is disabled in the firmware setup (VM_CR.SVMDIS)";
-		return false;
+		return VIRT_UNUSABLE;
 	}
 	cpuid_count(0x8000000au, 0, &a, &b, &c, &d);
 	if (!(d & SVM_EDX_NP)) {
 		*why = "AMD-V without nested paging (NPT) is not supported";
-		return false;
+		return VIRT_UNUSABLE;
 	}
-	return true;
+	return VIRT_USABLE;
 }
+
+/* Nested walks count as user accesses: every level needs U as well as W.
+ * Memory type bits stay 0, so the guest's PAT and the MTRRs decide. */
+#define NPT_P (1ull << 0)
+#define NPT_RW (1ull << 1)
+#define NPT_US (1ull << 2)
+#define NPT_A (1ull << 5)
+
+static const struct gpa_format npt_format = {
+	.table_flags = NPT_P | NPT_RW | NPT_US | NPT_A,
+	.leaf_flags = NPT_P | NPT_RW | NPT_US | NPT_A,
+	.need = NPT_P | NPT_RW | NPT_US,
+};
 
 static void *npt_page(void *ctx)
 {
@@ -49,13 +62,13 @@ static void *npt_page(void *ctx)
 
 static uint64_t build_npt(const struct hv_memory *mem)
 {
-	struct npt_layout l = { mem->hv, mem->map_end, mem->scratch_pa,
-				cpu_has_gib_pages() };
+	struct gpa_layout l = { mem->hv, mem->map_end, mem->scratch_pa,
+				cpu_has_gib_pages(), &npt_format };
 	uint64_t root = 0;
 	size_t pages = 0;
 	const char *why = "";
 
-	if (npt_build(&l, npt_page, NULL, &root, &pages, &why) != 0)
+	if (gpa_map_build(&l, npt_page, NULL, &root, &pages, &why) != 0)
 		panic("cannot build the nested page tables: %s", why);
 	log_printf("nested paging: 0-%llx identity in %s pages, %zu table "
 		   "pages\n", (unsigned long long)mem->map_end,

@@ -87,11 +87,14 @@ enum keel_exit_reason {
 	KEEL_EXIT_NPF,           /* nested/EPT page fault */
 	KEEL_EXIT_SHUTDOWN,      /* triple fault */
 	KEEL_EXIT_OTHER,
+	KEEL_EXIT_CR,            /* a control register write keel-hv checks */
+	KEEL_EXIT_XSETBV,        /* XCR0 written (checked, then set) */
 	KEEL_EXIT_COUNT
 };
 
 /* Names for keel hv stats; indexed by enum keel_exit_reason. */
 #define KEEL_EXIT_NAMES { "cpuid", "hypercall", "hypercall-bad", \
-	"msr-read", "msr-write", "virt-insn", "npf", "shutdown", "other" }
+	"msr-read", "msr-write", "virt-insn", "npf", "shutdown", "other", \
+	"cr-write", "xsetbv" }
 
 #endif

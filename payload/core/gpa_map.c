@@ -1,9 +1,9 @@
-/* npt.c: builds the root session's nested page tables (4-level, long-mode
- * format) and walks them; no hardware access, so the host tests run it. */
+/* gpa_map.c: builds the root session's guest-physical identity map in the
+ * backend's format and walks it; no hardware access, so host tests run it. */
 #include <stddef.h>
 #include <stdint.h>
 
-#include "svm/npt.h"
+#include "gpa_map.h"
 
 #define ENTRIES 512
 #define SZ_4K (1ull << 12)
@@ -12,14 +12,9 @@
 #define SZ_512G (1ull << 39)
 #define ADDR_LIMIT (1ull << 48)   /* what 4 levels translate */
 
-/* Nested walks count as user accesses: every level needs U as well as W.
- * Memory type bits stay 0, so the guest's own PAT decides. */
-#define TABLE_FLAGS (NPT_P | NPT_RW | NPT_US | NPT_A)
-#define LEAF_FLAGS (NPT_P | NPT_RW | NPT_US | NPT_A)
-
 struct builder {
-	const struct npt_layout *l;
-	npt_alloc_fn alloc;
+	const struct gpa_layout *l;
+	gpa_alloc_fn alloc;
 	void *ctx;
 	size_t pages;
 	uint64_t hv_pt;          /* the one PT that maps 2 MiB to scratch */
@@ -38,6 +33,25 @@ static uint64_t new_table(struct builder *b)
 		return 0;
 	b->pages++;
 	return (uint64_t)(uintptr_t)p;
+}
+
+/* The memory type of a page, or -1 when it must be split; 0 for formats
+ * without type bits. */
+static int page_type(const struct builder *b, uint64_t a, uint64_t size)
+{
+	const struct gpa_format *f = b->l->fmt;
+
+	return f->page_type ? f->page_type(f->type_ctx, a, size) : 0;
+}
+
+static uint64_t leaf(const struct builder *b, uint64_t pa, int type)
+{
+	const struct gpa_format *f = b->l->fmt;
+	uint64_t e = pa | f->leaf_flags;
+
+	if (f->page_type)
+		e |= (uint64_t)type << f->type_shift;
+	return e;
 }
 
 static int in_hv(const struct builder *b, uint64_t start, uint64_t size)
@@ -62,30 +76,55 @@ static uint64_t hv_table(struct builder *b)
 		return 0;
 	pt = table_at(b->hv_pt);
 	for (i = 0; i < ENTRIES; i++)
-		pt[i] = b->l->scratch_pa | LEAF_FLAGS;
+		pt[i] = leaf(b, b->l->scratch_pa, b->l->fmt->scratch_type);
 	return b->hv_pt;
 }
 
+/* 2 MiB from base in 4 KiB pages, where the memory type changes inside
+ * (the MTRRs of the first MiB); MTRRs never split a 4 KiB page. */
+static uint64_t typed_table(struct builder *b, uint64_t base)
+{
+	uint64_t pt = new_table(b);
+	uint64_t *e;
+	int i, t;
+
+	if (!pt)
+		return 0;
+	e = table_at(pt);
+	for (i = 0; i < ENTRIES; i++) {
+		uint64_t a = base + (uint64_t)i * SZ_4K;
+
+		t = page_type(b, a, SZ_4K);
+		e[i] = leaf(b, a, t < 0 ? 0 : t);
+	}
+	return pt;
+}
+
 /* One GiB from base in 2 MiB pages; hv is 2 MiB aligned, so a 2 MiB
- * region is either wholly hv or not at all. */
+ * region is either wholly hv or not at all. A region of mixed memory
+ * types gets a table of 4 KiB pages. */
 static int fill_pd(struct builder *b, uint64_t *pd, uint64_t base)
 {
 	int i;
 
 	for (i = 0; i < ENTRIES; i++) {
 		uint64_t a = base + (uint64_t)i * SZ_2M;
+		uint64_t pt;
+		int t;
 
 		if (a >= b->l->map_end)
 			break;
 		if (in_hv(b, a, SZ_2M)) {
-			uint64_t pt = hv_table(b);
-
-			if (!pt)
-				return -1;
-			pd[i] = pt | TABLE_FLAGS;
+			pt = hv_table(b);
+		} else if ((t = page_type(b, a, SZ_2M)) >= 0) {
+			pd[i] = leaf(b, a, t) | GPA_PS;
+			continue;
 		} else {
-			pd[i] = a | LEAF_FLAGS | NPT_PS;
+			pt = typed_table(b, a);
 		}
+		if (!pt)
+			return -1;
+		pd[i] = pt | b->l->fmt->table_flags;
 	}
 	return 0;
 }
@@ -98,23 +137,26 @@ static int fill_pdpt(struct builder *b, uint64_t *pdpt, uint64_t base)
 	for (i = 0; i < ENTRIES; i++) {
 		uint64_t a = base + (uint64_t)i * SZ_1G;
 		uint64_t pd;
+		int t = -1;
 
 		if (a >= b->l->map_end)
 			break;
 		if (b->l->gib_pages && a + SZ_1G <= b->l->map_end &&
-		    !in_hv(b, a, SZ_1G)) {
-			pdpt[i] = a | LEAF_FLAGS | NPT_PS;
+		    !in_hv(b, a, SZ_1G))
+			t = page_type(b, a, SZ_1G);
+		if (t >= 0) {
+			pdpt[i] = leaf(b, a, t) | GPA_PS;
 			continue;
 		}
 		pd = new_table(b);
 		if (!pd || fill_pd(b, table_at(pd), a) != 0)
 			return -1;
-		pdpt[i] = pd | TABLE_FLAGS;
+		pdpt[i] = pd | b->l->fmt->table_flags;
 	}
 	return 0;
 }
 
-static const char *check_layout(const struct npt_layout *l)
+static const char *check_layout(const struct gpa_layout *l)
 {
 	if (l->map_end == 0 || l->map_end % SZ_2M || l->map_end > ADDR_LIMIT)
 		return "the end of the identity map is not a 2 MiB multiple "
@@ -126,8 +168,8 @@ static const char *check_layout(const struct npt_layout *l)
 	return NULL;
 }
 
-int npt_build(const struct npt_layout *l, npt_alloc_fn alloc, void *ctx,
-	      uint64_t *root_pa, size_t *pages, const char **why)
+int gpa_map_build(const struct gpa_layout *l, gpa_alloc_fn alloc, void *ctx,
+		  uint64_t *root_pa, size_t *pages, const char **why)
 {
 	struct builder b = { l, alloc, ctx, 0, 0 };
 	uint64_t root, *pml4;
@@ -136,7 +178,7 @@ int npt_build(const struct npt_layout *l, npt_alloc_fn alloc, void *ctx,
 	*why = check_layout(l);
 	if (*why)
 		return -1;
-	*why = "out of memory for the nested page tables";
+	*why = "out of memory for the guest-physical page tables";
 	root = new_table(&b);
 	if (!root)
 		return -1;
@@ -150,7 +192,7 @@ int npt_build(const struct npt_layout *l, npt_alloc_fn alloc, void *ctx,
 		pdpt = new_table(&b);
 		if (!pdpt || fill_pdpt(&b, table_at(pdpt), a) != 0)
 			return -1;
-		pml4[i] = pdpt | TABLE_FLAGS;
+		pml4[i] = pdpt | l->fmt->table_flags;
 	}
 	*root_pa = root;
 	*pages = b.pages;
@@ -158,10 +200,11 @@ int npt_build(const struct npt_layout *l, npt_alloc_fn alloc, void *ctx,
 	return 0;
 }
 
-int npt_translate(uint64_t root_pa, uint64_t gpa, uint64_t *hpa,
-		  uint64_t *page_size)
+int gpa_map_translate(const struct gpa_format *fmt, uint64_t root_pa,
+		      uint64_t gpa, uint64_t *hpa, uint64_t *page_size,
+		      uint64_t *leaf_entry)
 {
-	const uint64_t need = NPT_P | NPT_RW | NPT_US;
+	const uint64_t need = fmt->need;
 	uint64_t table = root_pa;
 	int shift;
 
@@ -173,12 +216,13 @@ int npt_translate(uint64_t root_pa, uint64_t gpa, uint64_t *hpa,
 
 		if ((e & need) != need)
 			return -1;
-		if (shift == 12 || (shift < 39 && (e & NPT_PS))) {
-			*hpa = (e & NPT_ADDR & ~(size - 1)) | (gpa & (size - 1));
+		if (shift == 12 || (shift < 39 && (e & GPA_PS))) {
+			*hpa = (e & GPA_ADDR & ~(size - 1)) | (gpa & (size - 1));
 			*page_size = size;
+			*leaf_entry = e;
 			return 0;
 		}
-		table = e & NPT_ADDR;
+		table = e & GPA_ADDR;
 	}
 	return -1;
 }

@@ -1,0 +1,141 @@
+/* vmx.c: the VT-x backend: can this CPU run it, and running the root
+ * session: VMXON, the host's task register, EPT, the VMCS, the exit loop. */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gate.h"
+#include "heap.h"
+#include "log.h"
+#include "panic.h"
+#include "virt.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx.h"
+#include "x86.h"
+
+#define LEAF1_ECX_VMX (1u << 5)
+#define LEAF1_ECX_XSAVE (1u << 26)
+#define CR4_VMXE (1ull << 13)
+#define CR4_OSXSAVE (1ull << 18)
+#define HOST_TR 0x20
+#define TSS_SIZE 104
+#define TSS_TYPE_AVAILABLE 0x89ull   /* present, 64-bit TSS */
+
+extern uint64_t gdt64_tss[2];
+
+static enum virt_probe vmx_probe(const char **why)
+{
+	uint32_t a, b, c, d;
+	uint64_t fc;
+
+	cpuid_count(1, 0, &a, &b, &c, &d);
+	if (!(c & LEAF1_ECX_VMX)) {
+		*why = "the processor has no VT-x (VMX)";
+		return VIRT_ABSENT;
+	}
+	fc = rdmsr(MSR_FEATURE_CONTROL);
+	if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMX)) {
+		*why = "VT-x is disabled in the firmware setup "
+		       "(IA32_FEATURE_CONTROL)";
+		return VIRT_UNUSABLE;
+	}
+	return vmx_caps_read(&vmx_caps, why) ? VIRT_USABLE : VIRT_UNUSABLE;
+}
+
+uint64_t vmx_host_tss(void)
+{
+	static uint8_t tss[TSS_SIZE] __attribute__((aligned(16)));
+	static bool loaded;
+	uint64_t base = (uintptr_t)tss;
+
+	if (loaded)
+		return base;   /* LTR of a busy TSS would fault */
+	loaded = true;
+	/* No I/O permission map: its offset points past the TSS's end. */
+	tss[102] = TSS_SIZE;
+	gdt64_tss[0] = (TSS_SIZE - 1) | (base & 0xffffff) << 16 |
+		       TSS_TYPE_AVAILABLE << 40 | (base >> 24 & 0xff) << 56;
+	gdt64_tss[1] = base >> 32;
+	__asm__ volatile("ltr %w0" : : "r"(HOST_TR) : "memory");
+	return base;
+}
+
+/* Firmware that left IA32_FEATURE_CONTROL unlocked lets the first one to
+ * write it decide; keel-hv allows VMX outside SMX and locks it, as Linux
+ * would. VMXON also needs the CR0 and CR4 bits VMX fixes. */
+static void enable_vmx(void)
+{
+	uint64_t fc = rdmsr(MSR_FEATURE_CONTROL);
+	uint64_t cr0 = read_cr0(), cr4 = read_cr4();
+	uint32_t a, b, c, d;
+
+	if (!(fc & FEATURE_CONTROL_LOCK))
+		wrmsr(MSR_FEATURE_CONTROL,
+		      fc | FEATURE_CONTROL_VMX | FEATURE_CONTROL_LOCK);
+	cr0 = (cr0 | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1;
+	cr4 = (cr4 | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1;
+	/* XSETBV on the session's behalf needs OSXSAVE in the host. */
+	cpuid_count(1, 0, &a, &b, &c, &d);
+	if (c & LEAF1_ECX_XSAVE)
+		cr4 |= CR4_OSXSAVE;
+	__asm__ volatile("mov %0, %%cr0" : : "r"(cr0) : "memory");
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+}
+
+/* A VMXON region or VMCS: a page that starts with the revision id. */
+static uint64_t vmx_region(void)
+{
+	uint32_t *page = heap_pages(1);
+
+	page[0] = vmx_caps.revision;
+	return (uintptr_t)page;
+}
+
+/* VMXON, VMCLEAR and VMPTRLD take the region's physical address in
+ * memory; CF or ZF set means the instruction failed. */
+#define VMX_REGION_INSN(insn)						\
+	static void insn(uint64_t pa)					\
+	{								\
+		uint8_t failed;						\
+									\
+		__asm__ volatile(#insn " %1; setna %0" : "=qm"(failed)	\
+				 : "m"(pa) : "cc", "memory");		\
+		if (failed)						\
+			panic(#insn " failed");				\
+	}
+VMX_REGION_INSN(vmxon)
+VMX_REGION_INSN(vmclear)
+VMX_REGION_INSN(vmptrld)
+
+__attribute__((noreturn)) static void vmx_run_root(const struct linux_entry *e,
+				   const struct hv_memory *mem)
+{
+	static struct vmx_gprs g;
+	uint64_t vmcs, eptp;
+	int launched = 0;
+
+	enable_vmx();
+	vmxon(vmx_region());
+	vmcs = vmx_region();
+	vmclear(vmcs);
+	vmptrld(vmcs);
+	eptp = vmx_ept_build(mem);
+	vmcs_setup_root(e, eptp, heap_pages(2), heap_pages(1), gate_port);
+	g.r[VMX_RSI] = e->boot_params;
+	log_printf("VMLAUNCH: root session at %08x, boot_params %08x%s\n",
+		   e->entry, e->boot_params, vmx_caps.vpid ? ", VPID 1" : "");
+	for (;;) {
+		if (vmx_enter(&g, launched) != 0)
+			panic("%s failed (VM-instruction error %llu)",
+			      launched ? "VMRESUME" : "VMLAUNCH",
+			      (unsigned long long)vmcs_read(VM_INSN_ERROR));
+		launched = 1;
+		vmx_handle_exit(&g);
+	}
+}
+
+const struct virt_backend vmx_backend = {
+	.name = "VT-x",
+	.id = KEEL_BACKEND_VMX,
+	.probe = vmx_probe,
+	.run_root = vmx_run_root,
+};

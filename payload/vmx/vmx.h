@@ -1,0 +1,114 @@
+/* vmx.h: the VT-x backend's internals shared by its files: capability
+ * MSRs, the controls keel-hv runs with, guest registers, world switch. */
+#ifndef KEEL_HV_VMX_VMX_H
+#define KEEL_HV_VMX_VMX_H
+
+/* Guest registers in struct vmx_gprs, indexed as VT-x's exit information
+ * numbers them (RSP's slot is unused: the VMCS holds it). */
+#define VMX_RAX 0
+#define VMX_RCX 1
+#define VMX_RDX 2
+#define VMX_RBX 3
+#define VMX_RSP 4
+#define VMX_RBP 5
+#define VMX_RSI 6
+#define VMX_RDI 7
+#define VMX_GPRS 16
+
+#ifndef __ASSEMBLER__
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "loader.h"
+#include "virt.h"
+
+#define MSR_FEATURE_CONTROL 0x3au
+#define FEATURE_CONTROL_LOCK (1ull << 0)
+#define FEATURE_CONTROL_VMX_SMX (1ull << 1)
+#define FEATURE_CONTROL_VMX (1ull << 2)
+#define MSR_VMX_BASIC 0x480u
+#define MSR_VMX_FIRST 0x480u     /* the capability MSRs, 0x480-0x491 */
+#define MSR_VMX_LAST 0x491u
+
+/* Primary processor-based controls. */
+#define PROC_USE_IO_BITMAPS (1u << 25)
+#define PROC_USE_MSR_BITMAPS (1u << 28)
+#define PROC_SECONDARY (1u << 31)
+/* Secondary processor-based controls. */
+#define PROC2_EPT (1u << 1)
+#define PROC2_RDTSCP (1u << 3)
+#define PROC2_VPID (1u << 5)
+#define PROC2_UNRESTRICTED (1u << 7)
+#define PROC2_INVPCID (1u << 12)
+#define PROC2_XSAVES (1u << 20)
+#define PROC2_WAITPKG (1u << 26)
+/* VM-exit controls. */
+#define EXIT_SAVE_DEBUG (1u << 2)
+#define EXIT_HOST_64 (1u << 9)
+#define EXIT_SAVE_PAT (1u << 18)
+#define EXIT_LOAD_PAT (1u << 19)
+#define EXIT_SAVE_EFER (1u << 20)
+#define EXIT_LOAD_EFER (1u << 21)
+/* VM-entry controls. */
+#define ENTRY_LOAD_DEBUG (1u << 2)
+#define ENTRY_IA32E (1u << 9)
+#define ENTRY_LOAD_PAT (1u << 14)
+#define ENTRY_LOAD_EFER (1u << 15)
+
+/* What this processor's VT-x offers, and the controls keel-hv chose. */
+struct vmx_caps {
+	uint32_t revision;
+	uint32_t pin, proc, proc2, exit, entry;
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	bool ept_gib_pages;
+	bool invept_all;          /* INVEPT all-context */
+	bool vpid;                /* VPID on, with INVVPID all-context */
+};
+
+/* Fills c from the capability MSRs; false with *why when VT-x lacks what
+ * keel-hv needs (caps.c). */
+bool vmx_caps_read(struct vmx_caps *c, const char **why);
+extern struct vmx_caps vmx_caps;
+
+struct vmx_gprs {
+	uint64_t r[VMX_GPRS];
+};
+
+/* Enters the guest of the current VMCS (VMLAUNCH the first time, then
+ * VMRESUME) with g's registers; returns 0 after its next exit, with g
+ * updated, or 1 when the instruction failed (vmentry.S). */
+int vmx_enter(struct vmx_gprs *g, int launched);
+void vmx_exit_entry(void);       /* HOST_RIP: where exits land */
+
+/* Fills the TSS descriptor of boot/entry.S's GDT and loads TR: VT-x
+ * returns to a host with a task register. Returns the TSS's base (vmx.c). */
+uint64_t vmx_host_tss(void);
+
+/* The root session's first VMCS (vmcs.c). */
+void vmcs_setup_root(const struct linux_entry *e, uint64_t eptp,
+		     uint8_t *io_bitmaps, uint8_t *msr_bitmap,
+		     uint16_t gate_port);
+
+/* Builds the EPT identity map with the MTRRs' memory types; returns the
+ * EPT pointer (ept.c). */
+uint64_t vmx_ept_build(const struct hv_memory *mem);
+/* Drops cached guest translations after keel-hv changed paging state on
+ * the guest's behalf (ept.c). */
+void vmx_flush_guest_tlb(void);
+
+/* MSR bitmap and the intercepted MSRs: 0, or -1 for #GP (msr.c). */
+void vmx_msr_intercepts(uint8_t *bitmap);
+int vmx_msr_read(uint32_t msr, uint64_t *val);
+int vmx_msr_write(uint32_t msr, uint64_t val);
+
+/* The guest's CR0 and CR4 as VT-x must hold them, and MOV to CR0/CR4
+ * that touch bits keel-hv owns: 0, or -1 for #GP (cr.c). */
+void vmx_cr_setup(uint64_t cr0, uint64_t cr4);
+int vmx_cr_write(unsigned int cr, uint64_t val);
+
+/* Handles the exit the VMCS reports and returns when the guest may run
+ * again (exit.c). */
+void vmx_handle_exit(struct vmx_gprs *g);
+#endif
+
+#endif
