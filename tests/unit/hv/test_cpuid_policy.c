@@ -118,6 +118,32 @@ static void test_passthrough(void)
 	}
 }
 
+/* OSXSAVE and OSPKE follow the session's CR4, not the host's, and only
+ * where the processor has XSAVE and PKU at all. */
+static void test_mirror_cr4(void)
+{
+	const uint64_t osxsave = 1ull << 18, pke = 1ull << 22;
+	struct cpuid_regs r = { 0, 0, (1u << 26) | (1u << 27), 0 };
+
+	cpuid_mirror_cr4(0, 1, 0, &r);
+	is_int(r.ecx, 1u << 26, "leaf 1: OSXSAVE clear when the session's "
+	       "CR4 has it clear");
+	cpuid_mirror_cr4(osxsave, 1, 0, &r);
+	is_int(r.ecx, (1u << 26) | (1u << 27), "leaf 1: OSXSAVE set from "
+	       "the session's CR4");
+	r = (struct cpuid_regs){ 0, 0, 0, 0 };
+	cpuid_mirror_cr4(osxsave, 1, 0, &r);
+	is_int(r.ecx, 0, "leaf 1: no OSXSAVE without XSAVE");
+	r = (struct cpuid_regs){ 0, 0, (1u << 3) | (1u << 4), 0 };
+	cpuid_mirror_cr4(0, 7, 0, &r);
+	is_int(r.ecx, 1u << 3, "leaf 7: OSPKE clear when CR4.PKE is clear");
+	cpuid_mirror_cr4(pke, 7, 0, &r);
+	is_int(r.ecx, (1u << 3) | (1u << 4), "leaf 7: OSPKE from CR4.PKE");
+	r = (struct cpuid_regs){ 0, 0, (1u << 3) | (1u << 4), 0 };
+	cpuid_mirror_cr4(0, 7, 1, &r);
+	is_int(r.ecx, (1u << 3) | (1u << 4), "leaf 7 subleaf 1 untouched");
+}
+
 int main(void)
 {
 	test_signature();
@@ -125,5 +151,6 @@ int main(void)
 	test_other_hv_leaves();
 	test_feature_bits();
 	test_passthrough();
+	test_mirror_cr4();
 	return done_testing();
 }
