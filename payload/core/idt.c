@@ -1,5 +1,5 @@
-/* idt.c: keel-hv's interrupt descriptor table: the 32 exception vectors
- * lead to idt_fault, which panics with what the CPU reported. */
+/* idt.c: keel-hv's interrupt descriptor table: the exception vectors lead
+ * to idt_fault, which panics with what the CPU reported; NMIs are passed on. */
 #include <stdint.h>
 
 #include "idt.h"
@@ -27,6 +27,9 @@ struct idt_frame {
 
 extern const uint64_t idt_stub_table[IDT_EXCEPTIONS];
 void idt_fault(const struct idt_frame *f);
+void idt_nmi(void);
+
+void (*idt_nmi_handler)(void);
 
 static struct idt_gate idt[IDT_EXCEPTIONS];
 
@@ -54,6 +57,16 @@ void idt_fault(const struct idt_frame *f)
 	      (unsigned long long)f->error, (unsigned long long)f->rip,
 	      (unsigned long long)f->cs, (unsigned long long)f->rflags,
 	      (unsigned long long)f->rsp, (unsigned long long)cr2);
+}
+
+/* An NMI while keel-hv runs belongs to the session (a watchdog, a
+ * platform error): the backend takes it over, if it can pass it on. */
+void idt_nmi(void)
+{
+	if (!idt_nmi_handler)
+		panic("NMI in keel-hv, which has no way to pass it to the "
+		      "root session");
+	idt_nmi_handler();
 }
 
 void idt_init(void)

@@ -5,4 +5,8 @@
 
 void idt_init(void);
 
+/* Called for an NMI that arrives while keel-hv runs; a backend that can
+ * hand NMIs to the session sets it. Unset, such an NMI panics. */
+extern void (*idt_nmi_handler)(void);
+
 #endif

@@ -51,8 +51,15 @@ static const char *choose_controls(struct vmx_caps *c)
 			      EXIT_SAVE_EFER | EXIT_LOAD_EFER;
 	const uint32_t entry = ENTRY_LOAD_PAT | ENTRY_LOAD_EFER;
 
-	c->pin = adjust(MSR_VMX_TRUE_PIN, 0);
+	/* NMIs of the session exit, so that keel-hv can pass on those that
+	 * arrive while it runs in their order; virtual NMIs give the window
+	 * exit that says when the session can take one. */
+	c->pin = adjust(MSR_VMX_TRUE_PIN, PIN_NMI_EXITING | PIN_VIRTUAL_NMIS);
+	if (!(c->pin & PIN_VIRTUAL_NMIS))
+		c->pin = adjust(MSR_VMX_TRUE_PIN, 0);
 	c->proc = adjust(MSR_VMX_TRUE_PROC, proc);
+	c->nmi_window = (c->pin & PIN_VIRTUAL_NMIS) &&
+			(rdmsr(MSR_VMX_TRUE_PROC) >> 32 & PROC_NMI_WINDOW);
 	if ((c->proc & proc) != proc)
 		return "VT-x without I/O and MSR bitmaps is not supported";
 	c->proc2 = adjust(MSR_VMX_PROC2, PROC2_EPT | PROC2_UNRESTRICTED |

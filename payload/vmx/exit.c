@@ -14,7 +14,7 @@
 #include "xcr0.h"
 
 enum exit_reason {
-	EXIT_TRIPLE_FAULT = 2, EXIT_INIT = 3, EXIT_CPUID = 10,
+	EXIT_NMI = 0, EXIT_TRIPLE_FAULT = 2, EXIT_NMI_WINDOW = 8, EXIT_INIT = 3, EXIT_CPUID = 10,
 	EXIT_GETSEC = 11, EXIT_INVD = 13, EXIT_VMCALL = 18,
 	EXIT_VMCLEAR = 19, EXIT_VMXON = 27, EXIT_CR = 28, EXIT_IO = 30,
 	EXIT_RDMSR = 31, EXIT_WRMSR = 32, EXIT_EPT_VIOLATION = 48,
@@ -30,6 +30,9 @@ enum exit_reason {
 #define LEAF7_ECX_WAITPKG (1u << 5)
 #define LEAFD1_EAX_XSAVES (1u << 3)
 #define EXT1_EDX_RDTSCP (1u << 27)
+
+_Noreturn static void exit_unexpected(const struct vmx_gprs *g,
+				      uint32_t reason);
 
 static void inject(uint8_t vector, bool has_err)
 {
@@ -221,6 +224,18 @@ static void exit_invd(void)
 	skip();
 }
 
+/* The exception bitmap is empty: only an NMI of the session exits here,
+ * and it goes straight back in (nmi.c). */
+static void exit_nmi(const struct vmx_gprs *g)
+{
+	uint32_t info = (uint32_t)vmcs_read(EXIT_INTR_INFO);
+
+	stats_count(KEEL_EXIT_OTHER);
+	if ((info & INTR_TYPE_MASK) != (2u << 8))
+		exit_unexpected(g, EXIT_NMI);
+	vmx_nmi_exit();
+}
+
 _Noreturn static void exit_reset(const struct vmx_gprs *g, const char *what)
 {
 	log_printf("root session %s; resetting the machine\n", what);
@@ -308,6 +323,12 @@ void vmx_handle_exit(struct vmx_gprs *g)
 		break;
 	case EXIT_INVD:
 		exit_invd();
+		break;
+	case EXIT_NMI:
+		exit_nmi(g);
+		break;
+	case EXIT_NMI_WINDOW:
+		stats_count(KEEL_EXIT_OTHER);   /* nmi.c injects it next */
 		break;
 	case EXIT_TRIPLE_FAULT:
 		stats_count(KEEL_EXIT_SHUTDOWN);

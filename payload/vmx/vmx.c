@@ -121,9 +121,11 @@ __attribute__((noreturn)) static void vmx_run_root(const struct linux_entry *e,
 	eptp = vmx_ept_build(mem);
 	vmcs_setup_root(e, eptp, heap_pages(2), heap_pages(1), gate_port);
 	g.r[VMX_RSI] = e->boot_params;
+	vmx_nmi_init();
 	log_printf("VMLAUNCH: root session at %08x, boot_params %08x%s\n",
 		   e->entry, e->boot_params, vmx_caps.vpid ? ", VPID 1" : "");
 	for (;;) {
+		vmx_nmi_deliver();
 		if (vmx_enter(&g, launched) != 0)
 			panic("%s failed (VM-instruction error %llu)",
 			      launched ? "VMRESUME" : "VMLAUNCH",

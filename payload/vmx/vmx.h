@@ -30,7 +30,11 @@
 #define MSR_VMX_FIRST 0x480u     /* the capability MSRs, 0x480-0x491 */
 #define MSR_VMX_LAST 0x491u
 
+/* Pin-based controls. */
+#define PIN_NMI_EXITING (1u << 3)
+#define PIN_VIRTUAL_NMIS (1u << 5)
 /* Primary processor-based controls. */
+#define PROC_NMI_WINDOW (1u << 22)
 #define PROC_USE_IO_BITMAPS (1u << 25)
 #define PROC_USE_MSR_BITMAPS (1u << 28)
 #define PROC_SECONDARY (1u << 31)
@@ -63,6 +67,7 @@ struct vmx_caps {
 	bool ept_gib_pages;
 	bool invept_all;          /* INVEPT all-context */
 	bool vpid;                /* VPID on, with INVVPID all-context */
+	bool nmi_window;          /* virtual NMIs and NMI-window exiting */
 };
 
 /* Fills c from the capability MSRs; false with *why when VT-x lacks what
@@ -105,6 +110,12 @@ int vmx_msr_write(uint32_t msr, uint64_t val);
  * that touch bits keel-hv owns: 0, or -1 for #GP (cr.c). */
 void vmx_cr_setup(uint64_t cr0, uint64_t cr4);
 int vmx_cr_write(unsigned int cr, uint64_t val);
+
+/* NMIs for the session: the host's NMI handler, an exit for an NMI, and
+ * the injection before each entry (nmi.c). */
+void vmx_nmi_init(void);
+void vmx_nmi_exit(void);
+void vmx_nmi_deliver(void);
 
 /* Handles the exit the VMCS reports and returns when the guest may run
  * again (exit.c). */
