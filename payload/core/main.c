@@ -1,5 +1,6 @@
 /* main.c: keel-hv from GRUB's hand-over to the root session: read the
  * Multiboot2 information, load Linux around our memory, pick a backend. */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -87,18 +88,18 @@ static uint64_t e820_end_usable(const struct e820_map *map)
 /* How much of the physical address space the session sees 1:1: all of
  * it that cheap page tables allow, and never less than RAM plus 4 GiB of
  * the 32-bit MMIO hole. */
-static uint64_t session_map_end(const struct e820_map *map)
+static uint64_t session_map_end(const struct e820_map *map, bool gib_pages)
 {
 	uint64_t end = e820_end(map);
 	uint32_t a, b, c, d;
 	uint64_t phys_span;
 
-	if (!cpu_has_gib_pages())
+	if (!gib_pages)
 		end = e820_end_usable(map);
 	if (end < 4 * GIB)
 		end = 4 * GIB;
 	end = (end + GIB - 1) & ~(GIB - 1);
-	if (!cpu_has_gib_pages())
+	if (!gib_pages)
 		return end;
 	cpuid_count(0x80000008, 0, &a, &b, &c, &d);
 	phys_span = 1ull << (a & 0xff);
@@ -207,7 +208,7 @@ void keel_main(uint32_t magic, uint32_t mbi_pa)
 	b = pick_backend(&why);
 	if (!b)
 		boot_native(&entry, why);
-	mem.map_end = session_map_end(&map);
+	mem.map_end = session_map_end(&map, b->gib_pages());
 	mem.scratch_pa = (uintptr_t)heap_pages(1);
 	gate_backend = b->id;
 	log_printf("starting the root session under %s\n", b->name);

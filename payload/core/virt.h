@@ -29,6 +29,9 @@ struct virt_backend {
 	/* Whether this CPU can run the backend; unless usable, *why says
 	 * what it lacks (the extension, firmware consent, nested paging). */
 	enum virt_probe (*probe)(const char **why);
+	/* Whether its nested tables can map 1 GiB pages (after a usable
+	 * probe): without, every GiB mapped costs a table page. */
+	bool (*gib_pages)(void);
 	/* Switches virtualization on, builds the nested page tables and runs
 	 * the root session from e; handles its exits forever. */
 	void (*run_root)(const struct linux_entry *e,

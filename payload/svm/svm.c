@@ -114,5 +114,6 @@ const struct virt_backend svm_backend = {
 	.name = "AMD-V",
 	.id = KEEL_BACKEND_SVM,
 	.probe = svm_probe,
+	.gib_pages = cpu_has_gib_pages,
 	.run_root = svm_run_root,
 };

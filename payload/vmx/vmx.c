@@ -41,6 +41,12 @@ static enum virt_probe vmx_probe(const char **why)
 	return vmx_caps_read(&vmx_caps, why) ? VIRT_USABLE : VIRT_UNUSABLE;
 }
 
+/* EPT has its own page sizes, apart from those of CPUID. */
+static bool vmx_gib_pages(void)
+{
+	return vmx_caps.ept_gib_pages;
+}
+
 uint64_t vmx_host_tss(void)
 {
 	static uint8_t tss[TSS_SIZE] __attribute__((aligned(16)));
@@ -139,5 +145,6 @@ const struct virt_backend vmx_backend = {
 	.name = "VT-x",
 	.id = KEEL_BACKEND_VMX,
 	.probe = vmx_probe,
+	.gib_pages = vmx_gib_pages,
 	.run_root = vmx_run_root,
 };
