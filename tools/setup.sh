@@ -19,6 +19,9 @@ packages=(
 	groff-base man-db util-linux tar gzip
 	# the hypervisor's end-to-end tests: GRUB, QEMU, a busybox initramfs
 	qemu-system-x86 grub-pc-bin grub-common xorriso mtools busybox-static cpio
+	zstd
+	# ... and VT-x, which only Bochs emulates (with its BIOS and VGA BIOS)
+	bochs bochsbios vgabios
 	# the boot-chain tests: disk images without privileges
 	fdisk e2fsprogs systemd
 )

@@ -1,13 +1,26 @@
 # tests/e2e/lib.sh: the end-to-end harness: a Debian kernel from apt, a
-# busybox initramfs, GRUB boot media (fast path and real ISO), QEMU runs.
+# busybox initramfs, GRUB boot media (fast path and real ISO), QEMU runs
+# (AMD-V) and Bochs runs (Intel VT-x).
 #
 # Sourced after tests/lib.sh (which gives TMP, ok, diag, skip_all, KEEL).
 # Environment (all optional):
 #   KEEL_E2E_CACHE    where the kernel is cached (default: the build tree's
 #                     tests/e2e/cache; shared by the tests, guarded by flock)
 #   KEEL_E2E_TIMEOUT  seconds one QEMU run may take (default 120)
-#   KEEL_E2E_KEEP     a directory: copy each run's serial log there
+#   KEEL_E2E_BOCHS_TIMEOUT  seconds one Bochs run may take (default 600)
+#   KEEL_E2E_BOCHS_CPU  the Bochs CPU model with VT-x, EPT and unrestricted
+#                     guest for hv_vmx.sh (default corei7_sandy_bridge_2600k;
+#                     bochs --help cpu lists them)
+#   KEEL_E2E_KEEP     a directory: copy each run's serial log there (and
+#                     Bochs' own log)
 #   KEEL_E2E_CC       the compiler for the static helpers (default cc)
+#   KEEL_E2E_FUZZ_CALLS  random hypercalls in hv_checks.sh (default 20000)
+#   KEEL_E2E_BOOTS    0: every end-to-end test skips (no emulator runs);
+#                     tools/check.sh sets it for distcheck, which would
+#                     only repeat the boots of the gcc build
+#   KEEL_E2E_BOCHS    0: the Bochs (VT-x) runs skip, the QEMU ones still
+#                     run; tools/check.sh sets it for the sanitizer build,
+#                     whose keel-hv is the same as the gcc build's
 
 E2E_CACHE=${KEEL_E2E_CACHE:-$top_builddir/tests/e2e/cache}
 E2E_TIMEOUT=${KEEL_E2E_TIMEOUT:-120}
@@ -22,15 +35,21 @@ CPU_NATIVE="EPYC,-svm"
 # The root kernel's command line in every test: the serial console, quiet
 # so that kernel messages rarely cut the markers, a panic ends the run.
 E2E_KCMD="console=ttyS0,115200 quiet panic=-1"
+# Under Bochs without the crypto self-tests at boot: 3.7 of the kernel's
+# 8 emulated seconds to userspace (initcall_debug), about 40 s of wall time.
+E2E_KCMD_BOCHS="$E2E_KCMD cryptomgr.notests"
 # CPUs of the emulated machine; the root session runs on the first only.
 E2E_SMP=1
 
 # --- tools ---------------------------------------------------------------
 
-# e2e_need_tools: skips the whole test when the host lacks a tool.
+# e2e_need_tools: skips the whole test when the host lacks a tool, or
+# when the boots are switched off (KEEL_E2E_BOOTS=0).
 e2e_need_tools() {
+	[ "${KEEL_E2E_BOOTS:-1}" != 0 ] ||
+		skip_all "end-to-end boots are switched off (KEEL_E2E_BOOTS=0)"
 	for _t in qemu-system-x86_64 grub-mkimage grub-mkrescue mformat mcopy \
-		mmd cpio gzip flock timeout apt-cache apt-get dpkg-deb \
+		mmd cpio gzip zstd flock timeout apt-cache apt-get dpkg-deb \
 		objcopy readelf nm "${E2E_CC%% *}"; do
 		command -v "$_t" >/dev/null 2>&1 ||
 			skip_all "$_t is not installed"
@@ -196,29 +215,45 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 # step NAME CMD...: runs CMD; its output and exit status go to the console
-# as "KEEL-E2E-OUT NAME: ..." and "KEEL-E2E-RC NAME N".
+# as "KEEL-E2E-OUT NAME: ..." and "KEEL-E2E-RC NAME N", then the uptime
+# at its end as "KEEL-E2E-TIME NAME SECONDS" (where an emulator is slow).
 step() {
 	_n=$1; shift
 	"$@" >/tmp/step.out 2>&1
 	_rc=$?
 	sed "s/^/KEEL-E2E-OUT $_n: /" /tmp/step.out
 	echo "KEEL-E2E-RC $_n $_rc"
+	echo "KEEL-E2E-TIME $_n $(cut -d' ' -f1 /proc/uptime)"
 }
 echo "KEEL-E2E-USERSPACE $(cut -d' ' -f1 /proc/uptime)"
 EOF
 }
 
+# The end of every /init. Bochs sends on the serial line at its speed: the
+# last few KiB may still wait in the kernel's buffer when the body ends, so
+# the power-off waits until the UART's transmit count ("tx:") stays put
+# for 0.2 s (at most 10 s).
 e2e_init_tail() {
 	cat <<'EOF'
 echo "KEEL-E2E-END"
 sync
+_tx=$(cat /proc/tty/driver/serial 2>/dev/null) _i=0
+while [ $_i -lt 50 ]; do
+	sleep 0.2
+	_was=$_tx _i=$((_i + 1))
+	_tx=$(cat /proc/tty/driver/serial 2>/dev/null)
+	[ "$_tx" = "$_was" ] && break
+done
 poweroff -f
 EOF
 }
 
-# e2e_initrd OUT BODY [keel] [+PROGRAM ...] [SRC=DEST ...]: a gzip'ed newc
+# e2e_initrd OUT BODY [keel] [+PROGRAM ...] [SRC=DEST ...]: a newc
 # initramfs with busybox, /init = head + the shell file BODY + tail,
 # optionally keel and other programs with their libraries, and files.
+# Compressed with zstd, as Debian's own: GRUB loads that as it is, where a
+# gzip'ed one (keel's libraries make it 20 MB) it would unpack itself,
+# slowly: a minute of the boot under Bochs.
 e2e_initrd() {
 	_out=$1 _body=$2
 	shift 2
@@ -241,7 +276,7 @@ e2e_initrd() {
 		esac
 	done
 	(cd "$_r" && find . | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$_out"
+		cpio -o -H newc -R 0:0 --quiet) | zstd -q -3 >"$_out"
 	_rc=$?
 	rm -rf "$_r"
 	return $_rc
@@ -410,6 +445,7 @@ run_qemu() {
 		</dev/null >"$_log.qemu" 2>&1
 	qemu_rc=$?
 	qemu_secs=$(echo "$_t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+	bochs_end=
 	tr -d '\r' <"$_log.raw" >"$_log"
 	if [ -n "${KEEL_E2E_KEEP:-}" ]; then
 		mkdir -p "$KEEL_E2E_KEEP" &&
@@ -417,6 +453,148 @@ run_qemu() {
 	fi
 	grep -v "TCG doesn't support requested feature" "$_log.qemu" |
 		sed 's/^/qemu: /' >&2
+	return 0
+}
+
+# --- Bochs ---------------------------------------------------------------
+
+# Intel VT-x: QEMU's TCG has no VMX, Bochs emulates it. The CPU models,
+# from the VMX features of Bochs 2.7's cpu/cpudb/intel/*.cc:
+# VMX with EPT and unrestricted guest (the root session runs under keel-hv);
+# 64-bit without VMX; VMX without EPT; EPT without unrestricted guest.
+BOCHS_VMX=${KEEL_E2E_BOCHS_CPU:-corei7_sandy_bridge_2600k}
+BOCHS_NOVMX=p4_prescott_celeron_336
+BOCHS_NOEPT=core2_penryn_t9600
+BOCHS_NOUG=corei5_lynnfield_750
+BOCHS_BIOS=/usr/share/bochs/BIOS-bochs-latest
+BOCHS_VGABIOS=/usr/share/vgabios/vgabios.bin
+E2E_BOCHS_TIMEOUT=${KEEL_E2E_BOCHS_TIMEOUT:-600}
+# Instructions per emulated second (also the TSC rate). The boot is bound
+# by instructions, not by the guest's waiting: 50 million was no faster.
+E2E_BOCHS_IPS=200000000
+
+# e2e_bochs_missing: why Bochs cannot run here, on stdout (nothing when it
+# can): switched off (KEEL_E2E_BOCHS=0), not installed, no BIOS.
+e2e_bochs_missing() {
+	if [ "${KEEL_E2E_BOCHS:-1}" = 0 ]; then
+		echo "Bochs runs are switched off (KEEL_E2E_BOCHS=0)"
+	elif ! command -v bochs >/dev/null 2>&1; then
+		echo "bochs is not installed (package bochs)"
+	elif [ ! -f "$BOCHS_BIOS" ]; then
+		echo "$BOCHS_BIOS is missing (package bochsbios)"
+	elif [ ! -f "$BOCHS_VGABIOS" ]; then
+		echo "$BOCHS_VGABIOS is missing (package vgabios)"
+	fi
+}
+
+# e2e_need_bochs: skips the whole test when Bochs cannot run.
+e2e_need_bochs() {
+	_why=$(e2e_bochs_missing)
+	[ -z "$_why" ] || skip_all "$_why"
+}
+
+# run_bochs LOG MODEL ISO: boots ISO (a BIOS El Torito CD: Bochs cannot
+# load a kernel itself) on E2E_SMP CPUs of MODEL, serial line in LOG (carriage
+# returns removed), Bochs' own log in LOG.bochs. Sets what run_qemu sets:
+# qemu_rc (0: the guest powered off, or reset; 124: timed out) and
+# qemu_secs; bochs_end says how it ended: poweroff, reset, timeout or
+# "exit N". With E2E_SKIP set it boots nothing (see ok_step).
+# Bochs has no -no-reboot: a watcher stops it at the second reset (the
+# first is the power-on); its debugger, if built in, stops at a triple
+# fault and quits, as stdin is empty. The only display is rfb, a VNC
+# server on the first free port from 5900, on every interface: a private
+# network namespace (unshare -rn, where allowed) keeps it off the network
+# and lets Bochs runs in parallel use the same port.
+run_bochs() {
+	_log=$1
+	: >"$_log.raw"
+	: >"$_log.bochs"
+	if [ -n "${E2E_SKIP:-}" ]; then
+		: >"$_log"
+		qemu_rc=0 qemu_secs=0 bochs_end=skipped
+		return 0
+	fi
+	cat >"$_log.bochsrc" <<EOF
+megs: 1024
+cpu: model=$2, count=$E2E_SMP, ips=$E2E_BOCHS_IPS, reset_on_triple_fault=1
+romimage: file=$BOCHS_BIOS
+vgaromimage: file=$BOCHS_VGABIOS
+display_library: rfb, options="timeout=0"
+mouse: enabled=0
+speaker: enabled=0
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+com1: enabled=1, mode=file, dev=$_log.raw
+boot: cdrom
+ata0-master: type=cdrom, path=$3, status=inserted
+clock: sync=none, time0=local
+log: $_log.bochs
+panic: action=fatal
+error: action=report
+info: action=report
+debug: action=ignore
+EOF
+	# A debugger build stops at a prompt before the first instruction.
+	set --
+	if bochs -help 2>&1 | grep -q -- '-rc '; then
+		echo c >"$_log.dbgrc"
+		set -- -rc "$_log.dbgrc"
+	fi
+	_ns=
+	unshare -rn true 2>/dev/null && _ns="unshare -rn"
+	_t0=$(date +%s.%N)
+	_stop=$(($(date +%s) + E2E_BOCHS_TIMEOUT))
+	$_ns bochs -q -f "$_log.bochsrc" "$@" </dev/null >"$_log.out" 2>&1 &
+	_pid=$!
+	bochs_end=
+	while kill -0 "$_pid" 2>/dev/null; do
+		if [ "$(grep -c 'Reset(.*) called' "$_log.bochs")" -gt 1 ]; then
+			bochs_end=reset
+		elif [ "$(date +%s)" -ge "$_stop" ]; then
+			bochs_end=timeout
+		else
+			sleep 1
+			continue
+		fi
+		kill "$_pid" 2>/dev/null
+		_n=0
+		while kill -0 "$_pid" 2>/dev/null && [ $_n -lt 10 ]; do
+			sleep 1
+			_n=$((_n + 1))
+		done
+		kill -9 "$_pid" 2>/dev/null
+		break
+	done
+	wait "$_pid"
+	qemu_rc=$?
+	qemu_secs=$(echo "$_t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+	# Bochs may have quit by itself: the guest powered off, or its
+	# debugger stopped at a triple fault (the reset is in its log).
+	if [ -n "$bochs_end" ]; then
+		:
+	elif grep -q 'ACPI control: soft power off' "$_log.bochs"; then
+		bochs_end=poweroff
+	elif [ "$(grep -c 'Reset(.*) called' "$_log.bochs")" -gt 1 ]; then
+		bochs_end=reset
+	fi
+	case $bochs_end in
+	poweroff | reset) qemu_rc=0 ;;
+	timeout) qemu_rc=124 ;;
+	*) bochs_end="exit $qemu_rc" ;;
+	esac
+	tr -d '\r' <"$_log.raw" >"$_log"
+	if [ -n "${KEEL_E2E_KEEP:-}" ]; then
+		_keep="$KEEL_E2E_KEEP/$(basename "$0" .sh).$(basename "$_log")"
+		mkdir -p "$KEEL_E2E_KEEP" && cp "$_log" "$_keep" &&
+			cp "$_log.bochs" "$_keep.bochs"
+	fi
+	# How Bochs ended, with its last panics and errors unless the guest
+	# ended the run itself.
+	echo "bochs: $bochs_end" >&2
+	case $bochs_end in
+	poweroff | reset) ;;
+	*) grep -E '^[0-9]+[pe]\[' "$_log.bochs" | tail -n 5 |
+		sed 's/^/bochs: /' >&2 ;;
+	esac
 	return 0
 }
 
@@ -433,9 +611,19 @@ e2e_out() {
 	sed -n "s/^KEEL-E2E-OUT $2: //p" "$1"
 }
 
+# e2e_skipped DESC: when E2E_SKIP holds a reason, DESC as a skipped TAP
+# check; the ok_* checks below call it first, so that a test can run its
+# checks for a missing emulator and have them all skipped.
+e2e_skipped() {
+	[ -n "${E2E_SKIP:-}" ] || return 1
+	tap_n=$((tap_n + 1))
+	echo "ok $tap_n - $1 # SKIP $E2E_SKIP"
+}
+
 # ok_step LOG NAME WANT DESC [PATTERN]: the step exited WANT ("!0" for any
 # failure) and, with PATTERN, its output matches it (grep -E).
 ok_step() {
+	e2e_skipped "$4" && return 0
 	_rc=$(e2e_rc "$1" "$2")
 	case $3 in
 	'!0') [ -n "$_rc" ] && [ "$_rc" -ne 0 ] ;;
@@ -454,10 +642,21 @@ ok_step() {
 
 # ok_log LOG PATTERN DESC: the serial log has a line matching PATTERN.
 ok_log() {
+	e2e_skipped "$3" && return 0
 	grep -Eq -- "$2" "$1"
 	_st=$?
 	ok $_st "$3"
 	[ $_st -eq 0 ] || e2e_tail "$1"
+	return $_st
+}
+
+# ok_nolog LOG PATTERN DESC: no line of the serial log matches PATTERN.
+ok_nolog() {
+	e2e_skipped "$3" && return 0
+	! grep -Eq -- "$2" "$1"
+	_st=$?
+	ok $_st "$3"
+	[ $_st -eq 0 ] || grep -E -- "$2" "$1" | head -n 5 | sed 's/^/#   /'
 	return $_st
 }
 
@@ -467,13 +666,14 @@ e2e_tail() {
 	tail -n 25 "$1" | sed 's/^/#   /'
 }
 
-# ok_boot LOG DESC: QEMU ended by itself (no timeout) after the root
-# session reached its last marker.
+# ok_boot LOG DESC: the emulator ended by itself (no timeout) after the
+# root session reached its last marker.
 ok_boot() {
+	e2e_skipped "$2" && return 0
 	[ "$qemu_rc" -ne 124 ] && [ "$qemu_rc" -ne 137 ] &&
 		grep -q '^KEEL-E2E-END' "$1"
 	_st=$?
 	ok $_st "$2 (${qemu_secs}s)"
-	[ $_st -eq 0 ] || { diag "qemu exit $qemu_rc"; e2e_tail "$1"; }
+	[ $_st -eq 0 ] || { diag "emulator exit $qemu_rc${bochs_end:+ ($bochs_end)}"; e2e_tail "$1"; }
 	return $_st
 }
