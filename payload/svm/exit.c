@@ -14,7 +14,7 @@
 
 #define VEC_UD 6
 #define VEC_GP 13
-#define INSN_LEN_2 2              /* CPUID, RDMSR, WRMSR: 0f xx */
+#define INSN_LEN_2 2              /* CPUID, RDMSR, WRMSR, INVD: 0f xx */
 #define INT_SHADOW (1ull << 0)
 
 static void inject(struct vmcb *v, uint8_t vector, bool has_err, uint32_t err)
@@ -126,6 +126,15 @@ static void exit_msr(struct vmcb *v, struct svm_gprs *g)
 	skip_to(v, v->save.rip + INSN_LEN_2);
 }
 
+/* INVD would throw away keel-hv's own dirty cache lines as well; writing
+ * them back first keeps the session's view and ours (as under VT-x). */
+static void exit_invd(struct vmcb *v)
+{
+	stats_count(KEEL_EXIT_OTHER);
+	__asm__ volatile("wbinvd" : : : "memory");
+	skip_to(v, v->save.rip + INSN_LEN_2);
+}
+
 _Noreturn static void exit_shutdown(const struct vmcb *v,
 				    const struct svm_gprs *g)
 {
@@ -179,6 +188,9 @@ void svm_handle_exit(struct vmcb *v, struct svm_gprs *g)
 		break;
 	case SVM_EXIT_MSR:
 		exit_msr(v, g);
+		break;
+	case SVM_EXIT_INVD:
+		exit_invd(v);
 		break;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMMCALL:

@@ -79,7 +79,7 @@ static void setup_control(struct vmcb_control *c, uint64_t ncr3,
 			  const uint8_t *iopm, const uint8_t *msrpm)
 {
 	c->intercept_misc1 = VMCB_I1_CPUID | VMCB_I1_IOIO | VMCB_I1_MSR |
-			     VMCB_I1_INVLPGA | VMCB_I1_SHUTDOWN;
+			     VMCB_I1_INVD | VMCB_I1_INVLPGA | VMCB_I1_SHUTDOWN;
 	c->intercept_misc2 = VMCB_I2_VMRUN | VMCB_I2_VMMCALL |
 			     VMCB_I2_VMLOAD | VMCB_I2_VMSAVE | VMCB_I2_STGI |
 			     VMCB_I2_CLGI | VMCB_I2_SKINIT;

@@ -153,6 +153,7 @@ _Static_assert(VMCB_OFF(save.last_excp_to) == 0x690, "last_excp_to");
 #define VMCB_I1_INTR     (1u << 0)
 #define VMCB_I1_NMI      (1u << 1)
 #define VMCB_I1_CPUID    (1u << 18)
+#define VMCB_I1_INVD     (1u << 22)
 #define VMCB_I1_HLT      (1u << 24)
 #define VMCB_I1_INVLPG   (1u << 25)
 #define VMCB_I1_INVLPGA  (1u << 26)
@@ -173,6 +174,7 @@ _Static_assert(VMCB_OFF(save.last_excp_to) == 0x690, "last_excp_to");
 
 /* EXITCODEs. */
 #define SVM_EXIT_CPUID    0x072
+#define SVM_EXIT_INVD     0x076
 #define SVM_EXIT_INVLPGA  0x07a
 #define SVM_EXIT_IOIO     0x07b
 #define SVM_EXIT_MSR      0x07c
