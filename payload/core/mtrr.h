@@ -15,7 +15,7 @@
 #define MTRR_VAR_MAX 32          /* IA32_MTRRCAP.VCNT is 8 bits; real CPUs have <= 32 */
 #define MTRR_FIXED_COUNT 88      /* 11 fixed-range MSRs of 8 ranges each */
 
-/* The MTRR MSRs as read from the CPU (mtrr_read in vmx/ reads them). */
+/* The MTRR MSRs as read from the CPU (read_mtrrs in vmx/ept.c). */
 struct mtrr_state {
 	uint64_t cap;            /* IA32_MTRRCAP (0xfe) */
 	uint64_t def_type;       /* IA32_MTRR_DEF_TYPE (0x2ff) */

@@ -51,15 +51,17 @@ static const char *choose_controls(struct vmx_caps *c)
 			      EXIT_SAVE_EFER | EXIT_LOAD_EFER;
 	const uint32_t entry = ENTRY_LOAD_PAT | ENTRY_LOAD_EFER;
 
+	const uint32_t pin = PIN_NMI_EXITING | PIN_VIRTUAL_NMIS;
+
 	/* NMIs of the session exit, so that keel-hv can pass on those that
-	 * arrive while it runs in their order; virtual NMIs give the window
-	 * exit that says when the session can take one. */
-	c->pin = adjust(MSR_VMX_TRUE_PIN, PIN_NMI_EXITING | PIN_VIRTUAL_NMIS);
-	if (!(c->pin & PIN_VIRTUAL_NMIS))
-		c->pin = adjust(MSR_VMX_TRUE_PIN, 0);
+	 * arrive while it runs; virtual NMIs give the window exit that says
+	 * when the session can take one. Every CPU with unrestricted guest
+	 * has both. */
+	c->pin = adjust(MSR_VMX_TRUE_PIN, pin);
 	c->proc = adjust(MSR_VMX_TRUE_PROC, proc);
-	c->nmi_window = (c->pin & PIN_VIRTUAL_NMIS) &&
-			(rdmsr(MSR_VMX_TRUE_PROC) >> 32 & PROC_NMI_WINDOW);
+	if ((c->pin & pin) != pin ||
+	    !(rdmsr(MSR_VMX_TRUE_PROC) >> 32 & PROC_NMI_WINDOW))
+		return "VT-x without virtual NMIs is not supported";
 	if ((c->proc & proc) != proc)
 		return "VT-x without I/O and MSR bitmaps is not supported";
 	c->proc2 = adjust(MSR_VMX_PROC2, PROC2_EPT | PROC2_UNRESTRICTED |
@@ -101,7 +103,8 @@ bool vmx_caps_read(struct vmx_caps *c, const char **why)
 	/* Every processor with unrestricted guest has the true controls;
 	 * without them CR3 accesses would have to exit. */
 	if (!(basic & BASIC_TRUE_CTLS)) {
-		*why = "VT-x without unrestricted guest is not supported";
+		*why = "VT-x without the true controls (and so without "
+		       "unrestricted guest) is not supported";
 		return false;
 	}
 	c->revision = (uint32_t)basic & BASIC_REVISION;

@@ -3,6 +3,7 @@
 #include <stdint.h>
 
 #include "phys.h"
+#include "range.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 #include "x86.h"
@@ -16,6 +17,8 @@
 #define CR4_VMXE (1ull << 13)
 #define CS_AR_L (1u << 13)
 #define LOW32 0xffffffffull
+#define PDPTE_P (1ull << 0)
+#define PDPTE_RESERVED_LOW 0x1e6ull   /* bits 2:1 and 8:5 */
 
 /* Bits the processor requires in VMX operation; with unrestricted guest
  * PE and PG are the session's own. */
@@ -49,16 +52,40 @@ void vmx_cr_setup(uint64_t cr0, uint64_t cr4)
 }
 
 /* PAE paging outside long mode: VT-x takes the four PDPTEs from the VMCS
- * on entry, so a CR0 write keel-hv carries out must load them, as the
- * processor does. CR3 is a guest-physical address, identical to the
- * host-physical one everywhere but keel-hv's range. */
-static void load_pdptes(uint64_t cr3)
+ * on entry, so a CR0 write keel-hv carries out must load them, with the
+ * processor's checks (#GP on a reserved bit). CR3 is a guest-physical
+ * address, the same host-physical one everywhere but keel-hv's range,
+ * where the session has only the scratch page: refused there. */
+static int load_pdptes(uint64_t cr3)
 {
-	const uint64_t *pdpte = phys_ptr(cr3 & 0xffffffe0ull, 32);
+	uint64_t pa = cr3 & 0xffffffe0ull, reserved, e[4];
+	struct range r = { pa, pa + sizeof(e) };
+	uint32_t a, b, c, d;
+	const uint64_t *pdpte;
 	int i;
 
+	if (range_overlaps(vmx_hv_range, r))
+		return -1;
+	cpuid_count(0x80000008u, 0, &a, &b, &c, &d);
+	reserved = PDPTE_RESERVED_LOW | ~((1ull << (a & 0xff)) - 1);
+	pdpte = phys_ptr(pa, sizeof(e));
+	for (i = 0; i < 4; i++) {
+		e[i] = pdpte[i];
+		if ((e[i] & PDPTE_P) && (e[i] & reserved))
+			return -1;
+	}
 	for (i = 0; i < 4; i++)
-		vmcs_write(GUEST_PDPTE0 + 2 * i, pdpte[i]);
+		vmcs_write(GUEST_PDPTE0 + 2 * i, e[i]);
+	return 0;
+}
+
+/* A MOV from a register takes 64 bits only in 64-bit mode. */
+static uint64_t operand(uint64_t val)
+{
+	if ((vmcs_read(GUEST_EFER) & EFER_LMA) &&
+	    (vmcs_read(GUEST_CS_AR) & CS_AR_L))
+		return val;
+	return (uint32_t)val;
 }
 
 /* Entering or leaving long mode is the processor's job when it runs the
@@ -91,6 +118,7 @@ static int cr0_write(uint64_t val)
 {
 	uint64_t old = vmcs_read(GUEST_CR0);
 
+	val = operand(val);
 	if (val >> 32)
 		return -1;
 	if ((val & CR0_PG) && !(val & CR0_PE))
@@ -98,13 +126,16 @@ static int cr0_write(uint64_t val)
 	if ((val & CR0_NW) && !(val & CR0_CD))
 		return -1;
 	val &= vmx_caps.cr0_fixed1 | CR0_PE | CR0_PG;
+	/* The PDPTEs load when PG, CD or NW change (SDM vol. 3A, 4.4.1). */
+	if ((val & CR0_PG) && ((old ^ val) & (CR0_PG | CR0_CD | CR0_NW)) &&
+	    (vmcs_read(GUEST_CR4) & CR4_PAE) &&
+	    !(vmcs_read(GUEST_EFER) & EFER_LME) &&
+	    load_pdptes(vmcs_read(GUEST_CR3)) != 0)
+		return -1;
 	if (switch_long_mode(old, val) != 0)
 		return -1;
 	vmcs_write(CR0_READ_SHADOW, val);
 	vmcs_write(GUEST_CR0, val | cr0_forced());
-	if ((val & CR0_PG) && (vmcs_read(GUEST_CR4) & CR4_PAE) &&
-	    !(vmcs_read(GUEST_EFER) & EFER_LMA))
-		load_pdptes(vmcs_read(GUEST_CR3));
 	if ((old ^ val) & (CR0_PG | CR0_WP))
 		vmx_flush_guest_tlb();
 	return 0;
@@ -114,6 +145,7 @@ static int cr0_write(uint64_t val)
  * both raise #GP: VT-x is not there for the session. */
 static int cr4_write(uint64_t val)
 {
+	val = operand(val);
 	if (val & cr4_owned() & ~vmx_caps.cr4_fixed0)
 		return -1;
 	if (val & CR4_VMXE)

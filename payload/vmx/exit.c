@@ -13,8 +13,10 @@
 #include "x86.h"
 #include "xcr0.h"
 
+/* Basic exit reasons (SDM vol. 3D, appendix C). */
 enum exit_reason {
-	EXIT_NMI = 0, EXIT_TRIPLE_FAULT = 2, EXIT_NMI_WINDOW = 8, EXIT_INIT = 3, EXIT_CPUID = 10,
+	EXIT_NMI = 0, EXIT_TRIPLE_FAULT = 2, EXIT_INIT = 3,
+	EXIT_NMI_WINDOW = 8, EXIT_TASK_SWITCH = 9, EXIT_CPUID = 10,
 	EXIT_GETSEC = 11, EXIT_INVD = 13, EXIT_VMCALL = 18,
 	EXIT_VMCLEAR = 19, EXIT_VMXON = 27, EXIT_CR = 28, EXIT_IO = 30,
 	EXIT_RDMSR = 31, EXIT_WRMSR = 32, EXIT_EPT_VIOLATION = 48,
@@ -22,11 +24,20 @@ enum exit_reason {
 	EXIT_XSETBV = 55, EXIT_VMFUNC = 59,
 };
 #define EXIT_ENTRY_FAILED (1u << 31)
+#define EXIT_BASIC 0xffffu        /* bits 27-29 flag enclave and SMM exits */
 
 #define VEC_UD 6
 #define VEC_GP 13
 
+#define LEAF1_ECX_DTES64 (1u << 2)
+#define LEAF1_ECX_DS_CPL (1u << 4)
+#define LEAF1_ECX_SMX (1u << 6)
+#define LEAF1_EDX_DS (1u << 21)
 #define LEAF7_EBX_INVPCID (1u << 10)
+#define LEAF7_EBX_PT (1u << 25)
+#define LEAF7_ECX_RDPID (1u << 22)
+#define LEAF7_EDX_PCONFIG (1u << 18)
+#define LEAF_PT 0x14u
 #define LEAF7_ECX_WAITPKG (1u << 5)
 #define LEAFD1_EAX_XSAVES (1u << 3)
 #define EXT1_EDX_RDTSCP (1u << 27)
@@ -34,8 +45,12 @@ enum exit_reason {
 _Noreturn static void exit_unexpected(const struct vmx_gprs *g,
 				      uint32_t reason);
 
+/* In real mode (unrestricted guest, CR0.PE clear) exceptions push no
+ * error code, and VM entry refuses one. */
 static void inject(uint8_t vector, bool has_err)
 {
+	if (!(vmcs_read(GUEST_CR0) & 1))
+		has_err = false;
 	vmcs_write(ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_HW_EXCEPTION |
 		   (has_err ? INTR_INFO_ERR_VALID : 0) | vector);
 	if (has_err)
@@ -90,17 +105,29 @@ static void dump_guest(const struct vmx_gprs *g)
 }
 
 /* What VT-x leaves off raises #UD in the session, so CPUID must not offer
- * it: RDTSCP, INVPCID, XSAVES and TPAUSE/UMWAIT each need a control. */
+ * it: RDTSCP (and RDPID), INVPCID, XSAVES and TPAUSE/UMWAIT each need a
+ * control; GETSEC (SMX) and PCONFIG always raise #UD. Intel PT and the
+ * debug store are hidden: their output addresses are not translated by
+ * EPT while they run on in keel-hv (msr.c refuses their MSRs). */
 static void hide_disabled(uint32_t leaf, uint32_t subleaf,
 			  struct cpuid_regs *r)
 {
 	uint32_t p2 = vmx_caps.proc2;
 
-	if (leaf == 7 && subleaf == 0) {
+	if (leaf == 1) {
+		r->ecx &= ~(LEAF1_ECX_SMX | LEAF1_ECX_DTES64 | LEAF1_ECX_DS_CPL);
+		r->edx &= ~LEAF1_EDX_DS;
+	} else if (leaf == LEAF_PT) {
+		r->eax = r->ebx = r->ecx = r->edx = 0;
+	} else if (leaf == 7 && subleaf == 0) {
+		r->ebx &= ~LEAF7_EBX_PT;
+		r->edx &= ~LEAF7_EDX_PCONFIG;
 		if (!(p2 & PROC2_INVPCID))
 			r->ebx &= ~LEAF7_EBX_INVPCID;
 		if (!(p2 & PROC2_WAITPKG))
 			r->ecx &= ~LEAF7_ECX_WAITPKG;
+		if (!(p2 & PROC2_RDTSCP))
+			r->ecx &= ~LEAF7_ECX_RDPID;
 	} else if (leaf == 0xd && subleaf == 1 && !(p2 & PROC2_XSAVES)) {
 		r->eax &= ~LEAFD1_EAX_XSAVES;
 	} else if (leaf == 0x80000001u && !(p2 & PROC2_RDTSCP)) {
@@ -231,7 +258,7 @@ static void exit_nmi(const struct vmx_gprs *g)
 	uint32_t info = (uint32_t)vmcs_read(EXIT_INTR_INFO);
 
 	stats_count(KEEL_EXIT_OTHER);
-	if ((info & INTR_TYPE_MASK) != (2u << 8))
+	if ((info & INTR_TYPE_MASK) != INTR_TYPE_NMI)
 		exit_unexpected(g, EXIT_NMI);
 	vmx_nmi_exit();
 }
@@ -298,6 +325,7 @@ void vmx_handle_exit(struct vmx_gprs *g)
 
 	if (reason & EXIT_ENTRY_FAILED)
 		exit_unexpected(g, reason);
+	reason &= EXIT_BASIC;
 	prepare_event();
 	if (is_vmx_insn(reason)) {
 		stats_count(KEEL_EXIT_VIRT_INSN);
@@ -336,6 +364,12 @@ void vmx_handle_exit(struct vmx_gprs *g)
 	case EXIT_INIT:
 		stats_count(KEEL_EXIT_OTHER);
 		exit_reset(g, "received INIT");
+	case EXIT_TASK_SWITCH:
+		/* Always an exit under VT-x; keel-hv does not emulate hardware
+		 * task switches (only 32-bit kernels use them, on #DF). */
+		stats_count(KEEL_EXIT_OTHER);
+		exit_reset(g, "attempted a hardware task switch, which keel-hv "
+			   "does not emulate");
 	case EXIT_EPT_VIOLATION:
 	case EXIT_EPT_MISCONFIG:
 		exit_ept(g, reason);

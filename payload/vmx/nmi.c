@@ -7,7 +7,6 @@
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 
-#define INTR_TYPE_NMI (2u << 8)
 #define VEC_NMI 2
 #define BLOCKING_NMI (1u << 3)
 
@@ -18,9 +17,14 @@ static volatile bool pending;
  * at any point of the exit loop. */
 static void nmi_window(bool on)
 {
-	if (vmx_caps.nmi_window)
-		vmcs_write(PROC_CONTROLS,
-			   vmx_caps.proc | (on ? PROC_NMI_WINDOW : 0));
+	vmcs_write(PROC_CONTROLS, vmx_caps.proc | (on ? PROC_NMI_WINDOW : 0));
+}
+
+/* Takes the pending NMI, if any, in one step the NMI handler cannot
+ * split. */
+static bool take_pending(void)
+{
+	return __atomic_exchange_n(&pending, false, __ATOMIC_SEQ_CST);
 }
 
 static void host_nmi(void)
@@ -40,22 +44,21 @@ void vmx_nmi_exit(void)
 }
 
 /* Injects a pending NMI unless the session blocks NMIs now or another
- * event goes in with this entry; then the window exit comes back here. */
+ * event goes in with this entry; then the window exit comes back here.
+ * The window goes off first: an NMI after that sets it again. */
 void vmx_nmi_deliver(void)
 {
 	uint64_t ints;
 
-	if (!pending)
+	nmi_window(false);
+	if (!take_pending())
 		return;
 	ints = vmcs_read(GUEST_INTERRUPTIBILITY);
 	if ((vmcs_read(ENTRY_INTR_INFO) & INTR_INFO_VALID) ||
 	    (ints & (BLOCKING_STI | BLOCKING_MOV_SS | BLOCKING_NMI))) {
+		pending = true;
 		nmi_window(true);
 		return;
 	}
 	vmcs_write(ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_NMI | VEC_NMI);
-	/* An NMI between these two is merged with the one injected now, as
-	 * the processor merges NMIs that arrive while one is pending. */
-	nmi_window(false);
-	pending = false;
 }

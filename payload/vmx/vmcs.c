@@ -24,7 +24,6 @@
 
 #define HOST_CS 0x08           /* boot/entry.S's GDT */
 #define HOST_DS 0x10
-#define HOST_TR 0x20
 
 static uint64_t insn_error(void)
 {
@@ -129,7 +128,7 @@ static void setup_host(void)
 	vmcs_write(HOST_ES_SEL, HOST_DS);
 	vmcs_write(HOST_FS_SEL, 0);
 	vmcs_write(HOST_GS_SEL, 0);
-	vmcs_write(HOST_TR_SEL, HOST_TR);
+	vmcs_write(HOST_TR_SEL, VMX_HOST_TR);
 	vmcs_write(HOST_FS_BASE, 0);
 	vmcs_write(HOST_GS_BASE, 0);
 	vmcs_write(HOST_TR_BASE, vmx_host_tss());
@@ -167,7 +166,13 @@ static void setup_controls(uint64_t eptp, uint8_t *io_bitmaps,
 	vmcs_write(PROC_CONTROLS2, c->proc2);
 	vmcs_write(EXIT_CONTROLS, c->exit);
 	vmcs_write(ENTRY_CONTROLS, c->entry);
+	/* A zeroed region is not a zeroed VMCS (SDM 25.11.4): every field a
+	 * chosen control reads is written. */
 	vmcs_write(EXCEPTION_BITMAP, 0);
+	vmcs_write(PF_ERROR_MASK, 0);
+	vmcs_write(PF_ERROR_MATCH, 0);
+	if (c->proc2 & PROC2_XSAVES)
+		vmcs_write(XSS_EXITING_BITMAP, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
 	vmcs_write(EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(EXIT_MSR_LOAD_COUNT, 0);

@@ -16,11 +16,13 @@
 #define LEAF1_ECX_XSAVE (1u << 26)
 #define CR4_VMXE (1ull << 13)
 #define CR4_OSXSAVE (1ull << 18)
-#define HOST_TR 0x20
+
 #define TSS_SIZE 104
 #define TSS_TYPE_AVAILABLE 0x89ull   /* present, 64-bit TSS */
 
 extern uint64_t gdt64_tss[2];
+
+struct range vmx_hv_range;
 
 static enum virt_probe vmx_probe(const char **why)
 {
@@ -61,7 +63,7 @@ uint64_t vmx_host_tss(void)
 	gdt64_tss[0] = (TSS_SIZE - 1) | (base & 0xffffff) << 16 |
 		       TSS_TYPE_AVAILABLE << 40 | (base >> 24 & 0xff) << 56;
 	gdt64_tss[1] = base >> 32;
-	__asm__ volatile("ltr %w0" : : "r"(HOST_TR) : "memory");
+	__asm__ volatile("ltr %w0" : : "r"(VMX_HOST_TR) : "memory");
 	return base;
 }
 
@@ -119,8 +121,11 @@ __attribute__((noreturn)) static void vmx_run_root(const struct linux_entry *e,
 	uint64_t vmcs, eptp;
 	int launched = 0;
 
+	vmx_hv_range = mem->hv;
 	enable_vmx();
 	vmxon(vmx_region());
+	/* Translations an earlier VMX user left tagged with VPID 1. */
+	vmx_flush_guest_tlb();
 	vmcs = vmx_region();
 	vmclear(vmcs);
 	vmptrld(vmcs);

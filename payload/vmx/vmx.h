@@ -22,13 +22,14 @@
 #include "loader.h"
 #include "virt.h"
 
+#define VMX_HOST_TR 0x20         /* boot/entry.S's TSS slot */
 #define MSR_FEATURE_CONTROL 0x3au
 #define FEATURE_CONTROL_LOCK (1ull << 0)
 #define FEATURE_CONTROL_VMX_SMX (1ull << 1)
 #define FEATURE_CONTROL_VMX (1ull << 2)
 #define MSR_VMX_BASIC 0x480u
-#define MSR_VMX_FIRST 0x480u     /* the capability MSRs, 0x480-0x491 */
-#define MSR_VMX_LAST 0x491u
+#define MSR_VMX_FIRST 0x480u     /* the capability MSRs, 0x480-0x493 */
+#define MSR_VMX_LAST 0x493u
 
 /* Pin-based controls. */
 #define PIN_NMI_EXITING (1u << 3)
@@ -67,7 +68,6 @@ struct vmx_caps {
 	bool ept_gib_pages;
 	bool invept_all;          /* INVEPT all-context */
 	bool vpid;                /* VPID on, with INVVPID all-context */
-	bool nmi_window;          /* virtual NMIs and NMI-window exiting */
 };
 
 /* Fills c from the capability MSRs; false with *why when VT-x lacks what
@@ -105,6 +105,9 @@ void vmx_flush_guest_tlb(void);
 void vmx_msr_intercepts(uint8_t *bitmap);
 int vmx_msr_read(uint32_t msr, uint64_t *val);
 int vmx_msr_write(uint32_t msr, uint64_t val);
+
+/* keel-hv's own range, which the session reaches only as scratch. */
+extern struct range vmx_hv_range;
 
 /* The guest's CR0 and CR4 as VT-x must hold them, and MOV to CR0/CR4
  * that touch bits keel-hv owns: 0, or -1 for #GP (cr.c). */
