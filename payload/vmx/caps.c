@@ -47,8 +47,9 @@ static const char *choose_controls(struct vmx_caps *c)
 {
 	const uint32_t proc = PROC_USE_IO_BITMAPS | PROC_USE_MSR_BITMAPS |
 			      PROC_SECONDARY;
-	const uint32_t exit = EXIT_HOST_64 | EXIT_SAVE_PAT | EXIT_LOAD_PAT |
-			      EXIT_SAVE_EFER | EXIT_LOAD_EFER;
+	const uint32_t exit = EXITCTL_HOST_64 | EXITCTL_SAVE_PAT |
+			      EXITCTL_LOAD_PAT | EXITCTL_SAVE_EFER |
+			      EXITCTL_LOAD_EFER;
 	const uint32_t entry = ENTRY_LOAD_PAT | ENTRY_LOAD_EFER;
 
 	const uint32_t pin = PIN_NMI_EXITING | PIN_VIRTUAL_NMIS;
@@ -72,7 +73,7 @@ static const char *choose_controls(struct vmx_caps *c)
 		       "supported";
 	if (!(c->proc2 & PROC2_UNRESTRICTED))
 		return "VT-x without unrestricted guest is not supported";
-	c->exit = adjust(MSR_VMX_TRUE_EXIT, exit | EXIT_SAVE_DEBUG);
+	c->exit = adjust(MSR_VMX_TRUE_EXIT, exit | EXITCTL_SAVE_DEBUG);
 	c->entry = adjust(MSR_VMX_TRUE_ENTRY, entry | ENTRY_LOAD_DEBUG);
 	if ((c->exit & exit) != exit || (c->entry & entry) != entry)
 		return "VT-x cannot switch EFER and PAT on entry and exit";
