@@ -1,5 +1,5 @@
 /* exit.c: what keel-hv does on each VM exit of the root session: CPUID,
- * the gate's ports, MSRs, CR0/CR4, XSETBV, VMX instructions; all else panics. */
+ * ports, MSRs, CR0/CR4, XSETBV, VMX instructions; all else panics. */
 #include <stdbool.h>
 #include <stdint.h>
 
