@@ -184,6 +184,10 @@ void keel_main(uint32_t magic, uint32_t mbi_pa)
 	read_boot_info(magic, mbi_pa, &bi);
 	apply_options(&bi, &opt);
 	log_printf("keel-hv %s starting\n", KEEL_VERSION);
+	/* A keel-hv that fails at start, on purpose: what the trial boot's
+	 * one-shot entry and GRUB's fallback are there for. */
+	if (opt.test_panic)
+		panic("\"test-panic\" is on keel-hv's command line");
 	clock_init();
 
 	mem.hv.start = (uintptr_t)__hv_start;

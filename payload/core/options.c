@@ -1,6 +1,6 @@
 /* options.c: parses keel-hv's own command line (serial=PORT[,BAUD],
- * hcport=PORT, entry=ID, native), keeping the default for any word it
- * cannot use. */
+ * hcport=PORT, entry=ID, native, test-panic), keeping the default for any
+ * word it cannot use. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -202,6 +202,8 @@ static void parse_word(const char *w, size_t n, struct hv_options *o,
 {
 	if (word_is(w, n, "native"))
 		o->native = true;
+	else if (word_is(w, n, "test-panic"))
+		o->test_panic = true;
 	else if (starts_with(w, n, "serial=")) {
 		if (!parse_serial(w + 7, n - 7, o))
 			complain(why, "bad port or baud rate in ", w, n);
@@ -230,6 +232,7 @@ int hv_options_parse(const char *cmdline, struct hv_options *o,
 	o->serial_baud = SERIAL_BAUD;
 	o->gate_port = KEEL_HC_PORT_DEFAULT;
 	o->native = false;
+	o->test_panic = false;
 	o->entry[0] = '\0';
 	why_buf[0] = '\0';
 	while (*s) {

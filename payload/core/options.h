@@ -1,5 +1,5 @@
 /* options.h: keel-hv's own command line (the multiboot2 line in grub.cfg):
- * serial=PORT[,BAUD], hcport=PORT, entry=ID, native. */
+ * serial=PORT[,BAUD], hcport=PORT, entry=ID, native, test-panic. */
 #ifndef KEEL_HV_OPTIONS_H
 #define KEEL_HV_OPTIONS_H
 
@@ -13,6 +13,8 @@ struct hv_options {
 	uint32_t serial_baud;    /* SERIAL_BAUD */
 	uint16_t gate_port;      /* KEEL_HC_PORT_DEFAULT; hcport=0x... */
 	bool native;             /* "native": boot the root session without VMRUN */
+	bool test_panic;         /* "test-panic": panic at start (tests of the
+				  * trial boot's fallback) */
 	char entry[KEEL_HC_ENTRY_MAX + 1];  /* entry=ID: the boot entry's id */
 };
 

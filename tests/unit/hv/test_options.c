@@ -22,6 +22,7 @@ static int is_default(void)
 {
 	return o.serial_port == SERIAL_COM1 && o.serial_baud == SERIAL_BAUD &&
 	       o.gate_port == KEEL_HC_PORT_DEFAULT && !o.native &&
+	       !o.test_panic &&
 	       o.entry[0] == '\0';
 }
 
@@ -42,6 +43,10 @@ static void test_good(void)
 {
 	is_int(parse("native"), 0, "native");
 	ok(o.native, "native set");
+	ok(!o.test_panic, "test-panic not set by native");
+	is_int(parse("serial=0x2f8 test-panic"), 0, "test-panic");
+	ok(o.test_panic && !o.native && o.serial_port == 0x2f8,
+	   "test-panic set, the other words kept");
 	is_int(parse("serial=0x2f8"), 0, "serial=0x2f8");
 	is_int(o.serial_port, 0x2f8, "serial port hex");
 	is_int(o.serial_baud, SERIAL_BAUD, "baud stays default");
@@ -110,6 +115,7 @@ static void test_bad(void)
 	is_int(o.serial_port, 0x4ffe, "... the serial port stays");
 	bad("nativ", "a misspelt word");
 	bad("native=1", "native with a value");
+	bad("test-panic=1", "test-panic with a value");
 	is_int(parse("quiet native hcport=0x6000 bogus=1"), -1,
 	       "unknown words among good ones");
 	ok(o.native && o.gate_port == 0x6000, "the good words still apply");
