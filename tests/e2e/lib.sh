@@ -125,15 +125,27 @@ e2e_kernel() {
 }
 
 # e2e_disk_modules: the modules of the cached kernel that a root session
-# needs to mount an ext4 file system from a virtio disk, in
-# $E2E_CACHE/modules/, with "order" listing them dependencies first. The
+# needs to mount an ext4 file system from a virtio disk (QEMU) or an IDE
+# disk (Bochs), in $E2E_CACHE/modules/, with "order" listing them
+# dependencies first and "wanted" the list they were made for. The
 # package is downloaded again once (only vmlinuz is kept by
 # e2e_fetch_kernel). Returns 1 with the reason in E2E_WHY.
 # crc32c: ext4 asks the crypto API for it (metadata_csum), not a depends=.
-E2E_DISK_MODULES="virtio_pci virtio_blk crc32c_generic ext4"
+E2E_DISK_MODULES="virtio_pci virtio_blk ata_piix sd_mod crc32c_generic ext4"
 e2e_disk_modules() {
+	exec 9>"$E2E_CACHE/lock"
+	flock 9
+	_e2e_disk_modules_locked
+	_rc=$?
+	exec 9>&-
+	return $_rc
+}
+_e2e_disk_modules_locked() {
 	_md="$E2E_CACHE/modules"
-	[ -s "$_md/order" ] && return 0
+	[ -s "$_md/order" ] &&
+		[ "$(cat "$_md/wanted" 2>/dev/null)" = "$E2E_DISK_MODULES" ] &&
+		return 0
+	rm -rf "$_md"
 	_pkg=$(cut -d' ' -f1 "$E2E_CACHE/vmlinuz.pkg")
 	_dl="$E2E_CACHE/download.$$"
 	rm -rf "$_dl" "$_md.tmp" && mkdir -p "$_dl" "$_md.tmp" || return 1
@@ -166,6 +178,7 @@ e2e_disk_modules() {
 		_add_module "$_m" || { rm -rf "$_dl" "$_md.tmp"; return 1; }
 	done
 	rm -rf "$_dl"
+	echo "$E2E_DISK_MODULES" >"$_md.tmp/wanted"
 	mv "$_md.tmp" "$_md"
 }
 

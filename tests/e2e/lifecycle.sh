@@ -1,0 +1,107 @@
+#!/bin/sh
+# lifecycle.sh: keel's whole life on one server under QEMU (AMD-V): apply
+# offline, trial boot, commit, update, rollback, uninstall, failed trials.
+#
+# Every boot goes through the disk image's own GRUB (MBR, grub-mkconfig's
+# grub.cfg, keel's custom.cfg and grubenv) and reads the result back from
+# the disk; one TAP line per step gives its duration.
+. "$top_srcdir/tests/lib.sh"
+. "$top_srcdir/tests/e2e/lib.sh"
+. "$top_srcdir/tests/e2e/server.sh"
+. "$top_srcdir/tests/e2e/steps.sh"
+
+e2e_need_tools
+e2e_need_hv
+need_pki
+e2e_kernel
+server_need
+SRV_EMU=qemu SRV_KCMD=$E2E_KCMD
+DEBIAN="Debian GNU/Linux"
+
+lc_first_four
+
+lc_step 5 "keel-1.1.0 (service pack 2): offline apply, trial boot, commit"
+server_pack 1.1.0 2 "$TMP/keel-1.1.0.ksp" || lc_bail "cannot make keel-1.1.0.ksp"
+run "$KEEL" apply --root "$SRV" --yes "$TMP/keel-1.1.0.ksp"
+ok $([ "$rc" -eq 11 ]; echo $?) "keel apply --root registers keel-1.1.0 over 1.0.0 (exit 11)"
+server_boot "$SRV" trial-1.1.0 || lc_bail "cannot make or read the disk image"
+ok_boot "$TMP/trial-1.1.0.log" "the trial boot of keel-1.1.0 reaches the root session's end"
+lc_booted trial-1.1.0 "$(lc_title 1.1.0)" hv "GRUB takes the one-shot entry keel-1.1.0; keel-hv runs"
+ok_step "$TMP/trial-1.1.0.log" unit 0 "keel commit commits keel-1.1.0" \
+	"keel-1\\.1\\.0 is now GRUB's default"
+lc_status "committed: keel-1\\.1\\.0 is GRUB's default" \
+	"read back: keel-1.1.0 is committed"
+lc_status "^Below it: +keel 1\\.0\\.0 " "read back: keel-1.0.0 is the level below"
+
+lc_step 6 "keel rollback, reboot into keel-1.0.0; keel uninstall, reboot without keel"
+server_boot "$SRV" rollback-1.1.0 "step rollback on_server keel rollback --yes" ||
+	lc_bail "cannot make or read the disk image"
+lc_booted rollback-1.1.0 "$(lc_title 1.1.0)" hv "keel-1.1.0 is GRUB's default after its commit"
+ok_step "$TMP/rollback-1.1.0.log" rollback 11 "keel rollback in the root session of keel-1.1.0: done, reboot required (11)" \
+	"keel 1\.0\.0 is the installed level again"
+lc_status "^Installed: +keel 1\\.0\\.0 " "read back: keel-1.0.0 is the installed level again"
+[ ! -e "$SRV/boot/keel/keel-hv-1.1.0" ]
+ok $? "read back: keel-hv-1.1.0 is gone from /boot/keel"
+server_boot "$SRV" uninstall-1.0.0 "step uninstall on_server keel uninstall --yes" ||
+	lc_bail "cannot make or read the disk image"
+ok_boot "$TMP/uninstall-1.0.0.log" "the boot after the rollback reaches the root session's end"
+lc_booted uninstall-1.0.0 "$(lc_title 1.0.0)" hv "after the rollback GRUB boots keel-1.0.0: it runs again"
+ok_step "$TMP/uninstall-1.0.0.log" hvinfo 0 "keel hv info: keel-1.0.0's entry started keel-hv" \
+	"^Boot entry: +keel-1\\.0\\.0\$"
+ok_step "$TMP/uninstall-1.0.0.log" uninstall 11 "keel uninstall in the root session: done, reboot required (11)" \
+	"the target is as before keel was applied"
+lc_status "keel is not installed" "read back: keel is not installed"
+server_boot "$SRV" native || lc_bail "cannot make or read the disk image"
+ok_boot "$TMP/native.log" "the boot after the uninstall reaches the end"
+lc_booted native "$DEBIAN" native "after the uninstall GRUB boots Debian natively"
+ok_nolog "$TMP/native.log" "^keel-hv" "no keel-hv on the serial line"
+server_chain "$SRV" | diff "$TMP/chain.orig" - >"$TMP/chain.diff"
+ok $? "/boot and /etc byte for byte as before keel-1.0.0 was applied"
+[ -s "$TMP/chain.diff" ] && diag "$(head -n 20 "$TMP/chain.diff")"
+server_env "$SRV" | diff "$TMP/env.orig" - >"$TMP/env.diff"
+ok $? "grubenv as before, but for GRUB's own emptied next_entry"
+[ -s "$TMP/env.diff" ] && diag "$(cat "$TMP/env.diff")"
+
+lc_step 7 "failures: a keel-hv that panics at start, a keel-hv damaged on disk"
+server_pack 1.2.0 3 "$TMP/keel-1.2.0.ksp" test-panic || lc_bail "cannot make keel-1.2.0.ksp"
+run "$KEEL" apply --root "$SRV" --yes "$TMP/keel-1.2.0.ksp"
+ok $([ "$rc" -eq 11 ]; echo $?) "keel apply --root registers keel-1.2.0, whose keel-hv panics (exit 11)"
+server_boot "$SRV" panic-1.2.0 || lc_bail "cannot make or read the disk image"
+[ "$qemu_rc" -ne 124 ] && [ "$qemu_rc" -ne 137 ] &&
+	[ "$(server_chose "$TMP/panic-1.2.0.log")" = "$(lc_title 1.2.0)" ]
+ok $? "GRUB takes the trial entry keel-1.2.0 and the machine resets by itself (${qemu_secs}s)"
+ok_log "$TMP/panic-1.2.0.log" '^keel-hv: panic: "test-panic"' "keel-hv says why it panics"
+ok_nolog "$TMP/panic-1.2.0.log" "^KEEL-E2E-USERSPACE" "the root session never started"
+lc_status "trial boot did not complete" "read back: keel status --root reports the failed trial"
+server_boot "$SRV" after-panic "step failed on_server keel status
+step rollback on_server keel rollback --yes" || lc_bail "cannot make or read the disk image"
+ok_boot "$TMP/after-panic.log" "the boot after the failed trial reaches the end"
+lc_booted after-panic "$DEBIAN" native "the next boot is the old entry by itself, without keel-hv"
+ok_step "$TMP/after-panic.log" unit 5 "keel commit at boot finds no keel-hv and commits nothing (exit 5)"
+ok_step "$TMP/after-panic.log" failed 0 "keel status in that boot reports the failed trial" \
+	"trial boot did not complete"
+ok_step "$TMP/after-panic.log" rollback 11 "keel rollback takes keel-1.2.0 away, the only level (11)" \
+	"the target is as before keel was applied"
+lc_status "keel is not installed" "read back: keel is not installed"
+server_chain "$SRV" | diff "$TMP/chain.orig" - >"$TMP/chain.diff"
+ok $? "/boot and /etc byte for byte as before keel was first applied"
+[ -s "$TMP/chain.diff" ] && diag "$(head -n 20 "$TMP/chain.diff")"
+
+run "$KEEL" apply --root "$SRV" --yes "$TMP/keel-1.0.0.ksp"
+ok $([ "$rc" -eq 11 ]; echo $?) "keel-1.0.0 applies again after the uninstall (exit 11)"
+server_boot "$SRV" damage-1.0.0 "step damage sh -c 'echo damaged >/mnt/boot/keel/keel-hv-1.0.0'" ||
+	lc_bail "cannot make or read the disk image"
+ok_step "$TMP/damage-1.0.0.log" unit 0 "keel-1.0.0 is committed again" \
+	"keel-1\\.0\\.0 is now GRUB's default"
+ok_step "$TMP/damage-1.0.0.log" damage 0 "then keel-hv-1.0.0 is overwritten on disk"
+server_boot "$SRV" damaged || lc_bail "cannot make or read the disk image"
+ok_boot "$TMP/damaged.log" "the boot with the damaged keel-hv reaches the end"
+grep -aq "Falling back to \`$DEBIAN'" "$TMP/damaged.log"
+ok $? "GRUB cannot load the damaged keel-hv and falls back to the old default"
+lc_booted damaged "$(lc_title 1.0.0)" native "GRUB tried keel-1.0.0 first; Debian runs without keel-hv"
+lc_end
+[ -z "${SRV_SECTORS_CHANGED-}" ]
+ok $? "no boot changed GRUB's boot code before the partition"
+[ -n "${SRV_SECTORS_CHANGED-}" ] && diag "changed in:$SRV_SECTORS_CHANGED"
+
+done_testing

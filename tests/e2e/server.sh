@@ -1,0 +1,209 @@
+# tests/e2e/server.sh: a server to run keel's whole lifecycle on: a BIOS
+# disk image (GRUB 2 in the MBR, one ext4 partition) made without root
+# privileges from a root directory, booted, and read back into one.
+#
+# Sourced after tests/lib.sh and tests/e2e/lib.sh. The server's state
+# lives in a directory between boots: server_disk makes the disk image
+# from it, the emulator boots the image, server_read copies the file
+# system back out with debugfs, which needs neither root nor a mount.
+
+MKFIX="$top_srcdir/tests/grub/mkfixture.sh"
+# The partition starts at 1 MiB; boot.img and core.img lie before it.
+SRV_PART_START=1048576
+
+# server_need: skips the whole test when a tool of the disk image is
+# missing; sets SRV_KVER, the version of the cached Debian kernel.
+server_need() {
+	for _t in sfdisk mke2fs debugfs grub-editenv grub-mkimage unshare; do
+		command -v "$_t" >/dev/null 2>&1 || [ -x "/sbin/$_t" ] ||
+			skip_all "$_t is not installed"
+	done
+	unshare -rm true 2>/dev/null || skip_all "unshare -rm is not allowed here"
+	[ -x /etc/grub.d/10_linux ] || skip_all "grub-common is not installed"
+	[ -f "$GRUB_PC/boot.img" ] || skip_all "$GRUB_PC/boot.img is missing (grub-pc-bin)"
+	e2e_disk_modules || skip_all "$E2E_WHY"
+	SRV_KVER=$(sed -n 's/^linux-image-\([^ ]*\) .*/\1/p' "$E2E_CACHE/vmlinuz.pkg")
+}
+
+# The root session's /init after the common head: load the disk's
+# modules, mount the server's root file system from the virtio (QEMU) or
+# IDE (Bochs) disk, and do there what its systemd would at boot: run the
+# commit unit's command when keel's drop-in wants it. Then this boot's
+# plan (e2e/plan.sh, written by the test) and keel status. Every keel runs
+# as the server's own, chrooted into its root: the online case.
+server_init_body() {
+	cat <<'EOF'
+for m in $(cat /modules/order); do insmod /modules/$m; done
+dev= i=0
+while [ -z "$dev" ] && [ $i -lt 100 ]; do
+	for d in /dev/vda1 /dev/sda1; do [ -b $d ] && dev=$d; done
+	[ -n "$dev" ] || sleep 0.1
+	i=$((i + 1))
+done
+mkdir -p /mnt
+step mount mount -t ext4 ${dev:-/dev/vda1} /mnt
+for d in proc sys dev; do mount --bind /$d /mnt/$d; done
+# keel is where the server's commit unit says: /usr/local/sbin from a
+# source build.
+PATH=/usr/local/sbin:/usr/local/bin:$PATH
+on_server() { chroot /mnt "$@"; }
+if on_server keel hv info >/dev/null 2>&1; then mode=hv; else mode=native; fi
+echo "KEEL-E2E-MODE $mode"
+[ $mode = native ] || step hvinfo on_server keel hv info
+unit=/mnt/etc/systemd/system/keel-commit.service
+if [ -f $unit ] && grep -q '^Wants=keel-commit.service' \
+	/mnt/etc/systemd/system/multi-user.target.d/keel-commit.conf; then
+	step unit on_server $(sed -n 's/^ExecStart=//p' $unit)
+fi
+[ -f /mnt/e2e/plan.sh ] && . /mnt/e2e/plan.sh
+step status on_server keel status
+for d in dev sys proc; do umount /mnt/$d; done
+umount /mnt
+EOF
+}
+
+# server_root DIR KCMDLINE: the server's root file system in DIR, as
+# Debian installs it: grub.cfg from grub-mkconfig's own scripts (serial
+# console, no menu delay), GRUB's modules in /boot/grub/i386-pc, Debian's
+# kernel, an initramfs for it, keel at the path its commit unit names,
+# trusting the test CA, and /etc/systemd/system for keel's unit.
+server_root() {
+	_dir=$1
+	FX_KERNELS=$SRV_KVER FX_CMDLINE="$2" FX_GRUB_EXTRA='GRUB_TERMINAL=serial
+GRUB_SERIAL_COMMAND="serial --unit=0 --speed=115200"
+GRUB_TIMEOUT=0' sh "$MKFIX" "$TMP/fx" >"$TMP/mkfix.out" 2>&1 ||
+		{ cat "$TMP/mkfix.out" >&2; return 1; }
+	. "$TMP/fx/fixture.env"
+	SRV_UUID=$ROOT_UUID
+	rm -rf "$_dir" && mv "$TMP/fx/root" "$_dir" || return 1
+	make_root "$_dir"
+	mkdir -p "$_dir/var/lib" "$_dir/boot/grub/i386-pc" "$_dir/proc" \
+		"$_dir/sys" "$_dir/dev" "$_dir/etc/systemd/system" "$_dir/e2e" ||
+		return 1
+	cp "$GRUB_PC"/*.mod "$GRUB_PC"/*.lst "$_dir/boot/grub/i386-pc/" &&
+		cp "$VMLINUZ" "$_dir/boot/vmlinuz-$SRV_KVER" || return 1
+	_sbin=$(grep -a -o 'ExecStart=/[^ ]*' "$KEEL" | head -n 1)
+	[ -n "$_sbin" ] || { echo "no ExecStart= in $KEEL" >&2; return 1; }
+	e2e_add_dynamic "$_dir" "$KEEL" "${_sbin#ExecStart=}" || return 1
+	server_init_body >"$TMP/server.body"
+	set --
+	for _m in $(cat "$E2E_CACHE/modules/order"); do
+		set -- "$@" "$E2E_CACHE/modules/$_m=/modules/$_m"
+	done
+	e2e_initrd "$_dir/boot/initrd.img-$SRV_KVER" "$TMP/server.body" \
+		"$E2E_CACHE/modules/order=/modules/order" "$@"
+}
+
+# server_boot_sectors: SRV_SECTORS, a file of what precedes the partition
+# on the disk: boot.img in the MBR and core.img after it (its blocklist
+# already points at sector 1), reading /boot/grub from the first partition.
+server_boot_sectors() {
+	SRV_SECTORS=$TMP/boot.sectors
+	grub-mkimage -O i386-pc -o "$TMP/core.img" -p '(hd0,msdos1)/boot/grub' \
+		biosdisk part_msdos ext2 || return 1
+	[ "$(stat -c %s "$TMP/core.img")" -lt $((2047 * 512)) ] ||
+		{ echo "core.img does not fit before the partition" >&2; return 1; }
+	truncate -s 0 "$SRV_SECTORS" && truncate -s "$SRV_PART_START" "$SRV_SECTORS" &&
+		dd if="$GRUB_PC/boot.img" of="$SRV_SECTORS" bs=440 count=1 \
+			conv=notrunc status=none &&
+		dd if="$TMP/core.img" of="$SRV_SECTORS" bs=512 seek=1 \
+			conv=notrunc status=none
+}
+
+# server_disk DIR BOOT-SECTORS DISK: the disk image: the boot sectors, a
+# partition table, and DIR as an ext4 file system (mke2fs -d) with the
+# UUID grub.cfg searches for, 64 MiB larger than DIR's contents. The
+# size is a whole number of 16-head, 63-sector cylinders, the geometry
+# a BIOS derives for a flat image (Bochs needs it so).
+server_disk() {
+	_cyl=$((16 * 63 * 512))
+	_bytes=$(( ($(du -sm "$1" | cut -f1) + 64) * 1048576 + SRV_PART_START ))
+	_bytes=$(( (_bytes + _cyl - 1) / _cyl * _cyl ))
+	_part=$(( (_bytes - SRV_PART_START) / 1024 ))
+	rm -f "$TMP/part.img" "$3"
+	/sbin/mke2fs -q -t ext4 -U "$SRV_UUID" -d "$1" "$TMP/part.img" "${_part}k" \
+		>"$TMP/mke2fs.log" 2>&1 || { cat "$TMP/mke2fs.log" >&2; return 1; }
+	# The partition table first: sfdisk would warn of the file system.
+	cp "$2" "$3" && truncate -s "$_bytes" "$3" &&
+		echo "start=2048, type=83, bootable" | sfdisk -q "$3" &&
+		dd if="$TMP/part.img" of="$3" bs=1M seek=1 conv=notrunc status=none ||
+		return 1
+	rm -f "$TMP/part.img"
+}
+
+# server_read DISK DIR: the partition's file system copied out into DIR
+# (emptied first) by debugfs: what the boots wrote to the disk.
+server_read() {
+	rm -rf "$2" && mkdir -p "$2" || return 1
+	/sbin/debugfs -R "rdump / $2" "$1?offset=$SRV_PART_START" \
+		>"$TMP/debugfs.log" 2>&1 || { cat "$TMP/debugfs.log" >&2; return 1; }
+	# debugfs says what it could not copy, but exits 0.
+	! grep -q -i 'error\|cannot\|failed' "$TMP/debugfs.log" ||
+		{ cat "$TMP/debugfs.log" >&2; return 1; }
+}
+
+# server_chain DIR: the server's boot chain as a listing (paths, types,
+# modes, owners, link targets, SHA-256): all of /boot and /etc but GRUB's
+# own bookkeeping in grubenv, which server_env shows; keel's records in
+# /var/lib/keel are not part of it.
+server_chain() {
+	(cd "$1" && find boot etc ! -path boot/grub/grubenv \
+		-printf '%p %y %m %U %G %l\n' | LC_ALL=C sort &&
+		find boot etc -type f ! -path boot/grub/grubenv -print0 |
+		LC_ALL=C sort -z | xargs -0r sha256sum)
+}
+
+# server_env DIR: the variables of DIR's grubenv, as grub-editenv lists
+# them, without those GRUB sets itself at boot (next_entry emptied after
+# its one boot).
+server_env() {
+	grub-editenv "$1/boot/grub/grubenv" list | grep -v '^next_entry=$'
+}
+
+# server_pack VERSION LEVEL OUT [HV-OPTIONS]: a test-signed pack of keel
+# VERSION at service-pack LEVEL whose payload is the built keel-hv,
+# registered with HV-OPTIONS on its multiboot2 line.
+server_pack() {
+	mkdir -p "$TMP/pack-src" && cp "$HV" "$TMP/pack-src/keel-hv" || return 1
+	cat >"$TMP/pack-$1.json" <<JSON
+{ "format": 1, "name": "keel", "version": "$1", "level": $2,
+  "description": "keel $1 for the end-to-end lifecycle",
+  "requires": { "arch": "x86_64", "cpu": ["amd-v", "vt-x"] },
+  "boot": { "hypervisor": "boot/keel/keel-hv-$1", "options": "${4-}" },
+  "files": [
+    { "path": "boot/keel/keel-hv-$1", "source": "keel-hv", "mode": "0644", "role": "hypervisor" }
+  ] }
+JSON
+	make_pack "$TMP/pack-$1.json" "$TMP/pack-src" "$3" >/dev/null
+}
+
+# server_boot DIR NAME [PLAN]: one boot of the server whose state is DIR:
+# PLAN (lines of the root session's /init, after the commit unit) goes to
+# DIR/e2e/plan.sh, DIR becomes the disk image, SRV_EMU (qemu or bochs)
+# boots it with the serial log in $TMP/NAME.log, and DIR is read back
+# from the disk. Sets what run_qemu sets; returns 1 only when the disk
+# cannot be made or read.
+server_boot() {
+	mkdir -p "$1/e2e" && printf '%s\n' "${3-}" >"$1/e2e/plan.sh" &&
+		server_disk "$1" "$SRV_SECTORS" "$TMP/disk.img" || return 1
+	case $SRV_EMU in
+	bochs) run_bochs "$TMP/$2.log" "$BOCHS_VMX" "$TMP/disk.img" ;;
+	*) run_qemu "$TMP/$2.log" "$CPU_SVM" \
+		-drive "file=$TMP/disk.img,format=raw,if=virtio" ;;
+	esac
+	# The boot code before the partition is GRUB's: no boot may change
+	# it (the partition table at 440-511 is sfdisk's).
+	cmp -s -n 440 "$TMP/disk.img" "$SRV_SECTORS" &&
+		cmp -s -i 512 -n $((SRV_PART_START - 512)) "$TMP/disk.img" "$SRV_SECTORS" ||
+		SRV_SECTORS_CHANGED="${SRV_SECTORS_CHANGED-} $2"
+	server_read "$TMP/disk.img" "$1"
+}
+
+# server_chose LOG: the title of the entry GRUB booted first, from its
+# "Booting `TITLE'" line on the serial console.
+server_chose() {
+	grep -a -o "Booting \`[^']*'" "$1" | head -n 1 | sed "s/^Booting \`//; s/'\$//"
+}
+
+# server_mode LOG: what the root session found below it: hv or native.
+server_mode() { sed -n 's/^KEEL-E2E-MODE //p' "$1"; }
