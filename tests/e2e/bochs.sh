@@ -37,8 +37,13 @@ e2e_need_bochs() {
 	[ -z "$_why" ] || skip_all "$_why"
 }
 
-# run_bochs LOG MODEL ISO: boots ISO (a BIOS El Torito CD: Bochs cannot
-# load a kernel itself) on E2E_SMP CPUs of MODEL, serial line in LOG (carriage
+# run_bochs LOG MODEL IMAGE: boots IMAGE (Bochs cannot load a kernel
+# itself): a BIOS El Torito CD if its name ends in .iso, else a raw BIOS
+# hard disk, ata0-master, which the guest writes to. Bochs accepts a disk
+# whose size is a multiple of 512 bytes (truncate -s NM is) and makes up
+# its geometry, 16 heads, 63 sectors, whole cylinders: the sectors after
+# the last whole cylinder are still there for LBA, which GRUB and Linux
+# use. Runs on E2E_SMP CPUs of MODEL, serial line in LOG (carriage
 # returns removed), Bochs' own log in LOG.bochs. Sets what run_qemu sets:
 # qemu_rc (0: the guest powered off, or reset; 124: timed out) and
 # qemu_secs; bochs_end says how it ended: poweroff, reset, timeout or
@@ -50,7 +55,7 @@ e2e_need_bochs() {
 # network namespace (unshare -rn, where allowed) keeps it off the network
 # and lets Bochs runs in parallel use the same port.
 run_bochs() {
-	_log=$1
+	_log=$1 _img=$3
 	: >"$_log.raw"
 	: >"$_log.bochs"
 	if [ -n "${E2E_SKIP:-}" ]; then
@@ -58,6 +63,12 @@ run_bochs() {
 		qemu_rc=0 qemu_secs=0 bochs_end=skipped
 		return 0
 	fi
+	case $_img in
+	*.iso) _media="boot: cdrom
+ata0-master: type=cdrom, path=$_img, status=inserted" ;;
+	*) _media="boot: disk
+ata0-master: type=disk, mode=flat, path=$_img" ;;
+	esac
 	cat >"$_log.bochsrc" <<EOF
 megs: 1024
 cpu: model=$2, count=$E2E_SMP, ips=$E2E_BOCHS_IPS, reset_on_triple_fault=1
@@ -68,8 +79,7 @@ mouse: enabled=0
 speaker: enabled=0
 sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 com1: enabled=1, mode=file, dev=$_log.raw
-boot: cdrom
-ata0-master: type=cdrom, path=$3, status=inserted
+$_media
 clock: sync=none, time0=local
 log: $_log.bochs
 panic: action=fatal
@@ -111,6 +121,12 @@ EOF
 	wait "$_pid"
 	qemu_rc=$?
 	qemu_secs=$(echo "$_t0 $(date +%s.%N)" | awk '{ printf "%.1f", $2 - $1 }')
+	# Bochs locks a disk with IMAGE.lock, which a killed Bochs leaves
+	# behind: the next boot of IMAGE would refuse to open it.
+	case $_img in
+	*.iso) ;;
+	*) rm -f "$_img.lock" ;;
+	esac
 	# Bochs may have quit by itself: the guest powered off, or its
 	# debugger stopped at a triple fault (the reset is in its log).
 	if [ -n "$bochs_end" ]; then

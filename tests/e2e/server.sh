@@ -35,7 +35,7 @@ server_init_body() {
 	cat <<'EOF'
 for m in $(cat /modules/order); do insmod /modules/$m; done
 dev= i=0
-while [ -z "$dev" ] && [ $i -lt 100 ]; do
+while [ -z "$dev" ] && [ $i -lt 300 ]; do
 	for d in /dev/vda1 /dev/sda1; do [ -b $d ] && dev=$d; done
 	[ -n "$dev" ] || sleep 0.1
 	i=$((i + 1))
@@ -112,14 +112,10 @@ server_boot_sectors() {
 
 # server_disk DIR BOOT-SECTORS DISK: the disk image: the boot sectors, a
 # partition table, and DIR as an ext4 file system (mke2fs -d) with the
-# UUID grub.cfg searches for, 64 MiB larger than DIR's contents. The
-# size is a whole number of 16-head, 63-sector cylinders, the geometry
-# a BIOS derives for a flat image (Bochs needs it so).
+# UUID grub.cfg searches for, 64 MiB larger than DIR's contents.
 server_disk() {
-	_cyl=$((16 * 63 * 512))
-	_bytes=$(( ($(du -sm "$1" | cut -f1) + 64) * 1048576 + SRV_PART_START ))
-	_bytes=$(( (_bytes + _cyl - 1) / _cyl * _cyl ))
-	_part=$(( (_bytes - SRV_PART_START) / 1024 ))
+	_part=$(( ($(du -sm "$1" | cut -f1) + 64) * 1024 ))
+	_bytes=$((_part * 1024 + SRV_PART_START))
 	rm -f "$TMP/part.img" "$3"
 	/sbin/mke2fs -q -t ext4 -U "$SRV_UUID" -d "$1" "$TMP/part.img" "${_part}k" \
 		>"$TMP/mke2fs.log" 2>&1 || { cat "$TMP/mke2fs.log" >&2; return 1; }
