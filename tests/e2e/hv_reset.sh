@@ -5,6 +5,7 @@
 . "$top_srcdir/tests/e2e/lib.sh"
 
 e2e_need_tools
+e2e_need_hv_only
 e2e_need_hv
 e2e_kernel
 

@@ -21,6 +21,10 @@
 #   KEEL_E2E_BOCHS    0: the Bochs (VT-x) runs skip, the QEMU ones still
 #                     run; tools/check.sh sets it for the sanitizer build,
 #                     whose keel-hv is the same as the gcc build's
+#   KEEL_E2E_HV_ONLY  0: the tests of keel-hv on its own (hv_native,
+#                     hv_reset, hv_paging: no keel in them but keel hv
+#                     info) skip; tools/check.sh sets it for the sanitizer
+#                     build too
 
 E2E_CACHE=${KEEL_E2E_CACHE:-$top_builddir/tests/e2e/cache}
 E2E_TIMEOUT=${KEEL_E2E_TIMEOUT:-120}
@@ -62,6 +66,13 @@ e2e_need_tools() {
 	if ldd "$BUSYBOX" >/dev/null 2>&1; then
 		skip_all "$BUSYBOX is not static (install busybox-static)"
 	fi
+}
+
+# e2e_need_hv_only: skips a test of keel-hv on its own when those are
+# switched off (KEEL_E2E_HV_ONLY=0).
+e2e_need_hv_only() {
+	[ "${KEEL_E2E_HV_ONLY:-1}" != 0 ] ||
+		skip_all "the tests of keel-hv on its own are switched off (KEEL_E2E_HV_ONLY=0)"
 }
 
 # e2e_need_hv: keel-hv is part of the build; without it the test fails.
