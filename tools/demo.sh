@@ -1,7 +1,8 @@
 #!/bin/bash
 # tools/demo.sh: the main job for a newcomer: build keel, make a test-signed
-# service pack from manifests/, verify it and show what it holds, then boot
-# keel-hv under QEMU with Debian's kernel and show its root session.
+# service pack from manifests/, verify it and show what it holds; then apply
+# one with keel-hv to a server disk image, boot it under QEMU through GRUB,
+# commit, reboot, and show the root session's keel hv info.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,7 +27,7 @@ pack=$demo/keel-$version.ksp
 	--out "$pack"
 ls -l "$pack"
 
-step "A demo server image that trusts the test root CA"
+step "A target directory whose trust store holds the test root CA"
 target=$demo/target
 mkdir -p "$target/etc/keel/trust.d" "$target/etc/keel/crl.d"
 cp "$pki/root.pem" "$target/etc/keel/trust.d/keel-test-root.pem"
@@ -49,10 +50,5 @@ else
 	echo "(refused with exit code $?, as it must be)"
 fi
 
-step "keel apply --root $target --yes $pack (the demo target, offline)"
-"$build/keel" apply --root "$target" --yes "$pack"
-step "keel status --root $target"
-"$build/keel" status --root "$target"
-
-step "keel-hv boots Debian's kernel as the root session (QEMU, AMD-V under TCG)"
+step "A server image: keel applied offline, trial boot, commit, reboot (QEMU, AMD-V under TCG)"
 "$top/tools/demo_boot.sh" "$build"
