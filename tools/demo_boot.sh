@@ -32,7 +32,7 @@ log=$TMP/default-1.0.0.log
 printf '\n=== In the root session, after the reboot: keel hv info\n'
 e2e_out "$log" hvinfo
 printf '\n=== keel-hv'"'"'s own lines on the serial console of that boot\n'
-grep -a '^keel-hv\|^  ' "$log" | head -n 12
+grep -a -E '^(keel-hv|hypervisor memory|root kernel|starting the root|nested paging|EPT|VMRUN|VMLAUNCH)' "$log"
 printf '\n=== keel status --root, on the server'"'"'s file system read back from its disk\n'
 "$KEEL" status --root "$SRV"
 if [ "$tap_fail" -ne 0 ]; then
