@@ -22,7 +22,9 @@ ls "$pki"/root.pem "$pki"/chain.pem "$pki"/signer.pem
 step "keel-pack: a signed service pack from manifests/keel-1.0.json"
 version=$(sed -n 's/.*"version": *"\([^"]*\)".*/\1/p' "$top/manifests/keel-1.0.json" | head -1)
 pack=$demo/keel-$version.ksp
-"$build/keel-pack" --manifest "$top/manifests/keel-1.0.json" --from "$top" \
+# Its files: keel-hv from the build tree, the documents from the sources.
+"$top/tools/pack_from.sh" "$top/manifests/keel-1.0.json" "$top" "$build" "$demo/from"
+"$build/keel-pack" --manifest "$top/manifests/keel-1.0.json" --from "$demo/from" \
 	--key "$pki/signer.key" --cert "$pki/signer.pem" --chain "$pki/chain.pem" \
 	--out "$pack"
 ls -l "$pack"
@@ -51,4 +53,4 @@ else
 fi
 
 step "A server image: keel applied offline, trial boot, commit, reboot (QEMU, AMD-V under TCG)"
-"$top/tools/demo_boot.sh" "$build"
+LC_PACK=$pack "$top/tools/demo_boot.sh" "$build"

@@ -3,8 +3,10 @@
 # every step; sourced by lifecycle.sh, lifecycle_vmx.sh and tools/demo.sh.
 #
 # Sourced after tests/e2e/server.sh. The caller sets SRV_EMU (qemu or
-# bochs) and SRV_KCMD (the kernel command line of the server's grub.cfg).
-# The server's state between boots is $SRV.
+# bochs) and SRV_KCMD (the kernel command line of the server's grub.cfg),
+# and may set LC_PACK, a keel 1.0.0 pack to apply instead of the test's
+# own (the demo's, from manifests/). The server's state between boots is
+# $SRV.
 
 SRV=$TMP/server
 
@@ -64,7 +66,11 @@ lc_first_four() {
 	lc_step 1 "a server: BIOS disk image, GRUB 2, grub-mkconfig's grub.cfg, Debian $SRV_KVER, keel"
 	server_root "$SRV" "$SRV_KCMD" || lc_bail "cannot make the server's root"
 	server_boot_sectors || lc_bail "cannot make GRUB's boot sectors"
-	server_pack 1.0.0 1 "$TMP/keel-1.0.0.ksp" || lc_bail "cannot make keel-1.0.0.ksp"
+	if [ -n "${LC_PACK-}" ]; then
+		cp "$LC_PACK" "$TMP/keel-1.0.0.ksp" || lc_bail "cannot read $LC_PACK"
+	else
+		server_pack 1.0.0 1 "$TMP/keel-1.0.0.ksp" || lc_bail "cannot make keel-1.0.0.ksp"
+	fi
 	server_chain "$SRV" >"$TMP/chain.orig" && server_env "$SRV" >"$TMP/env.orig"
 	grep -q "menuentry 'Debian GNU/Linux'" "$SRV/boot/grub/grub.cfg" &&
 		grep -q '41_custom' "$SRV/boot/grub/grub.cfg"

@@ -51,7 +51,11 @@ pack() {  # pack NAME TEMPLATE FROM: $work/pack/NAME.ksp and its manifest
 }
 pack seed "$work/seed.json" "$work/src"
 pack long "$work/long.json" "$work/src"
-pack keel "$top_srcdir/manifests/keel-1.0.json" "$top_srcdir"
+# The shipped template names keel-hv, which lies in the build tree.
+sh "$top_srcdir/tools/pack_from.sh" "$top_srcdir/manifests/keel-1.0.json" \
+	"$top_srcdir" "$top_builddir" "$work/keel-src" ||
+	die "cannot gather the files of manifests/keel-1.0.json"
+pack keel "$top_srcdir/manifests/keel-1.0.json" "$work/keel-src"
 head -c 2000 "$work/pack/seed.ksp" >"$work/pack/truncated.ksp"
 cp "$top_srcdir/manifests/keel-1.0.json" "$work/manifest/template.json"
 cp "$work/seed.json" "$work/manifest/seed-template.json"

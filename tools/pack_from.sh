@@ -1,0 +1,24 @@
+#!/bin/sh
+# tools/pack_from.sh MANIFEST SRCDIR BUILDDIR OUT: gathers in OUT the files a
+# manifest template names as "source", for keel-pack --from OUT.
+#
+# A built file (payload/keel-hv) is taken from the build tree, which in a
+# VPATH build is not the source tree; every other file from the source tree.
+set -eu
+[ $# -eq 4 ] || { echo "usage: pack_from.sh MANIFEST SRCDIR BUILDDIR OUT" >&2; exit 2; }
+manifest=$1 src=$2 build=$3 out=$4
+rm -rf "$out"
+mkdir -p "$out"
+grep -o '"source": *"[^"]*"' "$manifest" | sed 's/.*: *"\(.*\)"$/\1/' |
+while read -r f; do
+	if [ -f "$build/$f" ]; then
+		from=$build/$f
+	elif [ -f "$src/$f" ]; then
+		from=$src/$f
+	else
+		echo "pack_from.sh: $f, named in $manifest, is in neither $build nor $src (build it first)" >&2
+		exit 1
+	fi
+	mkdir -p "$out/$(dirname "$f")"
+	cp "$from" "$out/$f"
+done
