@@ -6,6 +6,7 @@
 # offline, boots its trial, commits it, reboots into it; then the demo shows
 # the root session's `keel hv info` and keel status read back from the disk.
 set -u
+[ $# -eq 1 ] || { echo "usage: demo_boot.sh BUILD-DIR" >&2; exit 2; }
 top_srcdir=$(cd "$(dirname "$0")/.." && pwd)
 top_builddir=$1
 . "$top_srcdir/tests/lib.sh"

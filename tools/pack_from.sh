@@ -2,8 +2,9 @@
 # tools/pack_from.sh MANIFEST SRCDIR BUILDDIR OUT: gathers in OUT the files a
 # manifest template names as "source", for keel-pack --from OUT.
 #
-# A built file (payload/keel-hv) is taken from the build tree, which in a
-# VPATH build is not the source tree; every other file from the source tree.
+# A file is taken from the build tree when it is there (payload/keel-hv,
+# which a VPATH build does not put into the source tree), else from the
+# source tree.
 set -eu
 [ $# -eq 4 ] || { echo "usage: pack_from.sh MANIFEST SRCDIR BUILDDIR OUT" >&2; exit 2; }
 manifest=$1 src=$2 build=$3 out=$4

@@ -40,7 +40,7 @@ e2e_need_bochs() {
 # run_bochs LOG MODEL IMAGE: boots IMAGE (Bochs cannot load a kernel
 # itself): a BIOS El Torito CD if its name ends in .iso, else a raw BIOS
 # hard disk, ata0-master, which the guest writes to. Bochs accepts a disk
-# whose size is a multiple of 512 bytes (truncate -s NM is) and makes up
+# whose size is a multiple of 512 bytes (server_disk's are) and makes up
 # its geometry, 16 heads, 63 sectors, whole cylinders: the sectors after
 # the last whole cylinder are still there for LBA, which GRUB and Linux
 # use. Runs on E2E_SMP CPUs of MODEL, serial line in LOG (carriage

@@ -138,7 +138,8 @@ e2e_kernel() {
 # e2e_disk_modules: the modules of the cached kernel that a root session
 # needs to mount an ext4 file system from a virtio disk (QEMU) or an IDE
 # disk (Bochs), in $E2E_CACHE/modules/, with "order" listing them
-# dependencies first and "wanted" the list they were made for. The
+# dependencies first and "wanted" the kernel package and list they were
+# made for. The
 # package is downloaded again once (only vmlinuz is kept by
 # e2e_fetch_kernel). Returns 1 with the reason in E2E_WHY.
 # crc32c: ext4 asks the crypto API for it (metadata_csum), not a depends=.
@@ -154,7 +155,7 @@ e2e_disk_modules() {
 _e2e_disk_modules_locked() {
 	_md="$E2E_CACHE/modules"
 	[ -s "$_md/order" ] &&
-		[ "$(cat "$_md/wanted" 2>/dev/null)" = "$E2E_DISK_MODULES" ] &&
+		[ "$(cat "$_md/wanted" 2>/dev/null)" = "$(cat "$E2E_CACHE/vmlinuz.pkg") $E2E_DISK_MODULES" ] &&
 		return 0
 	rm -rf "$_md"
 	_pkg=$(cut -d' ' -f1 "$E2E_CACHE/vmlinuz.pkg")
@@ -189,7 +190,7 @@ _e2e_disk_modules_locked() {
 		_add_module "$_m" || { rm -rf "$_dl" "$_md.tmp"; return 1; }
 	done
 	rm -rf "$_dl"
-	echo "$E2E_DISK_MODULES" >"$_md.tmp/wanted"
+	echo "$(cat "$E2E_CACHE/vmlinuz.pkg") $E2E_DISK_MODULES" >"$_md.tmp/wanted"
 	mv "$_md.tmp" "$_md"
 }
 

@@ -24,9 +24,13 @@ lc_step 5 "keel-1.1.0 (service pack 2): offline apply, trial boot, commit"
 server_pack 1.1.0 2 "$TMP/keel-1.1.0.ksp" || lc_bail "cannot make keel-1.1.0.ksp"
 run "$KEEL" apply --root "$SRV" --yes "$TMP/keel-1.1.0.ksp"
 ok $([ "$rc" -eq 11 ]; echo $?) "keel apply --root registers keel-1.1.0 over 1.0.0 (exit 11)"
+grep -q '^[[:space:]]*multiboot2 .*/boot/keel/keel-hv-1\.1\.0 ' "$SRV/boot/grub/custom.cfg"
+ok $? "keel-1.1.0's entry loads keel-hv-1.1.0"
 server_boot "$SRV" trial-1.1.0 || lc_bail "cannot make or read the disk image"
 ok_boot "$TMP/trial-1.1.0.log" "the trial boot of keel-1.1.0 reaches the root session's end"
 lc_booted trial-1.1.0 "$(lc_title 1.1.0)" hv "GRUB takes the one-shot entry keel-1.1.0; keel-hv runs"
+ok_step "$TMP/trial-1.1.0.log" hvinfo 0 "keel hv info: keel-1.1.0's entry started keel-hv" \
+	"^Boot entry: +keel-1\\.1\\.0\$"
 ok_step "$TMP/trial-1.1.0.log" unit 0 "keel commit commits keel-1.1.0" \
 	"keel-1\\.1\\.0 is now GRUB's default"
 lc_status "committed: keel-1\\.1\\.0 is GRUB's default" \
@@ -36,6 +40,7 @@ lc_status "^Below it: +keel 1\\.0\\.0 " "read back: keel-1.0.0 is the level belo
 lc_step 6 "keel rollback, reboot into keel-1.0.0; keel uninstall, reboot without keel"
 server_boot "$SRV" rollback-1.1.0 "step rollback on_server keel rollback --yes" ||
 	lc_bail "cannot make or read the disk image"
+ok_boot "$TMP/rollback-1.1.0.log" "the first boot after the commit of keel-1.1.0 reaches the end"
 lc_booted rollback-1.1.0 "$(lc_title 1.1.0)" hv "keel-1.1.0 is GRUB's default after its commit"
 ok_step "$TMP/rollback-1.1.0.log" rollback 11 "keel rollback in the root session of keel-1.1.0: done, reboot required (11)" \
 	"keel 1\.0\.0 is the installed level again"
@@ -55,22 +60,20 @@ server_boot "$SRV" native || lc_bail "cannot make or read the disk image"
 ok_boot "$TMP/native.log" "the boot after the uninstall reaches the end"
 lc_booted native "$DEBIAN" native "after the uninstall GRUB boots Debian natively"
 ok_nolog "$TMP/native.log" "^keel-hv" "no keel-hv on the serial line"
-server_chain "$SRV" | diff "$TMP/chain.orig" - >"$TMP/chain.diff"
-ok $? "/boot and /etc byte for byte as before keel-1.0.0 was applied"
-[ -s "$TMP/chain.diff" ] && diag "$(head -n 20 "$TMP/chain.diff")"
-server_env "$SRV" | diff "$TMP/env.orig" - >"$TMP/env.diff"
-ok $? "grubenv as before, but for GRUB's own emptied next_entry"
-[ -s "$TMP/env.diff" ] && diag "$(cat "$TMP/env.diff")"
+ok_step "$TMP/native.log" status 0 "keel status in that boot: keel is not installed" \
+	"keel is not installed"
+lc_same_chain "after the uninstall"
 
 lc_step 7 "failures: a keel-hv that panics at start, a keel-hv damaged on disk"
 server_pack 1.2.0 3 "$TMP/keel-1.2.0.ksp" test-panic || lc_bail "cannot make keel-1.2.0.ksp"
 run "$KEEL" apply --root "$SRV" --yes "$TMP/keel-1.2.0.ksp"
 ok $([ "$rc" -eq 11 ]; echo $?) "keel apply --root registers keel-1.2.0, whose keel-hv panics (exit 11)"
 server_boot "$SRV" panic-1.2.0 || lc_bail "cannot make or read the disk image"
-[ "$qemu_rc" -ne 124 ] && [ "$qemu_rc" -ne 137 ] &&
-	[ "$(server_chose "$TMP/panic-1.2.0.log")" = "$(lc_title 1.2.0)" ]
+[ "$qemu_rc" -eq 0 ] && [ "$(server_chose "$TMP/panic-1.2.0.log")" = "$(lc_title 1.2.0)" ]
 ok $? "GRUB takes the trial entry keel-1.2.0 and the machine resets by itself (${qemu_secs}s)"
+[ "$qemu_rc" -eq 0 ] || { diag "QEMU exit $qemu_rc"; e2e_tail "$TMP/panic-1.2.0.log"; }
 ok_log "$TMP/panic-1.2.0.log" '^keel-hv: panic: "test-panic"' "keel-hv says why it panics"
+ok_log "$TMP/panic-1.2.0.log" '^keel-hv: resetting the machine' "keel-hv resets the machine"
 ok_nolog "$TMP/panic-1.2.0.log" "^KEEL-E2E-USERSPACE" "the root session never started"
 lc_status "trial boot did not complete" "read back: keel status --root reports the failed trial"
 server_boot "$SRV" after-panic "step failed on_server keel status
@@ -83,12 +86,10 @@ ok_step "$TMP/after-panic.log" failed 0 "keel status in that boot reports the fa
 ok_step "$TMP/after-panic.log" rollback 11 "keel rollback takes keel-1.2.0 away, the only level (11)" \
 	"the target is as before keel was applied"
 lc_status "keel is not installed" "read back: keel is not installed"
-server_chain "$SRV" | diff "$TMP/chain.orig" - >"$TMP/chain.diff"
-ok $? "/boot and /etc byte for byte as before keel was first applied"
-[ -s "$TMP/chain.diff" ] && diag "$(head -n 20 "$TMP/chain.diff")"
+lc_same_chain "after the rollback of the failed keel-1.2.0"
 
 run "$KEEL" apply --root "$SRV" --yes "$TMP/keel-1.0.0.ksp"
-ok $([ "$rc" -eq 11 ]; echo $?) "keel-1.0.0 applies again after the uninstall (exit 11)"
+ok $([ "$rc" -eq 11 ]; echo $?) "keel-1.0.0 applies again to the server without keel (exit 11)"
 server_boot "$SRV" damage-1.0.0 "step damage sh -c 'echo damaged >/mnt/boot/keel/keel-hv-1.0.0'" ||
 	lc_bail "cannot make or read the disk image"
 ok_step "$TMP/damage-1.0.0.log" unit 0 "keel-1.0.0 is committed again" \
@@ -96,12 +97,10 @@ ok_step "$TMP/damage-1.0.0.log" unit 0 "keel-1.0.0 is committed again" \
 ok_step "$TMP/damage-1.0.0.log" damage 0 "then keel-hv-1.0.0 is overwritten on disk"
 server_boot "$SRV" damaged || lc_bail "cannot make or read the disk image"
 ok_boot "$TMP/damaged.log" "the boot with the damaged keel-hv reaches the end"
-grep -aq "Falling back to \`$DEBIAN'" "$TMP/damaged.log"
-ok $? "GRUB cannot load the damaged keel-hv and falls back to the old default"
+ok_log "$TMP/damaged.log" "Falling back to \`$DEBIAN'" \
+	"GRUB cannot load the damaged keel-hv and falls back to the old default"
 lc_booted damaged "$(lc_title 1.0.0)" native "GRUB tried keel-1.0.0 first; Debian runs without keel-hv"
 lc_end
-[ -z "${SRV_SECTORS_CHANGED-}" ]
-ok $? "no boot changed GRUB's boot code before the partition"
-[ -n "${SRV_SECTORS_CHANGED-}" ] && diag "changed in:$SRV_SECTORS_CHANGED"
+lc_sectors
 
 done_testing

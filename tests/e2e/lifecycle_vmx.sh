@@ -20,4 +20,5 @@ SRV_EMU=bochs SRV_KCMD=$E2E_KCMD_BOCHS
 
 lc_first_four
 lc_end
+lc_sectors
 done_testing

@@ -13,10 +13,12 @@ SRV_PART_START=1048576
 
 # server_need: skips the whole test when a tool of the disk image is
 # missing; sets SRV_KVER, the version of the cached Debian kernel.
+# sfdisk, mke2fs and debugfs live in /sbin, outside a user's PATH on
+# Debian: the test needs no privileges, so it looks there too.
 server_need() {
+	PATH=$PATH:/usr/sbin:/sbin
 	for _t in sfdisk mke2fs debugfs grub-editenv grub-mkimage unshare; do
-		command -v "$_t" >/dev/null 2>&1 || [ -x "/sbin/$_t" ] ||
-			skip_all "$_t is not installed"
+		command -v "$_t" >/dev/null 2>&1 || skip_all "$_t is not installed"
 	done
 	unshare -rm true 2>/dev/null || skip_all "unshare -rm is not allowed here"
 	[ -x /etc/grub.d/10_linux ] || skip_all "grub-common is not installed"
@@ -25,31 +27,46 @@ server_need() {
 	SRV_KVER=$(sed -n 's/^linux-image-\([^ ]*\) .*/\1/p' "$E2E_CACHE/vmlinuz.pkg")
 }
 
-# The root session's /init after the common head: load the disk's
-# modules, mount the server's root file system from the virtio (QEMU) or
-# IDE (Bochs) disk, and do there what its systemd would at boot: run the
-# commit unit's command when keel's drop-in wants it. Then this boot's
-# plan (e2e/plan.sh, written by the test) and keel status. Every keel runs
-# as the server's own, chrooted into its root: the online case.
+# server_init_body KEEL-DIR: the root session's /init after the common
+# head: load the disk's modules, mount the file system the kernel's root=
+# names (from the virtio disk under QEMU, the IDE disk under Bochs), and
+# do there what the server's systemd would at boot: run the commit unit's
+# command when keel's drop-in wants it. Then this boot's plan
+# (e2e/plan.sh, written by the test) and keel status. Every keel runs as
+# the server's own, chrooted into its root (the online case), found in
+# KEEL-DIR.
 server_init_body() {
+	echo "PATH=$1:\$PATH"
 	cat <<'EOF'
-for m in $(cat /modules/order); do insmod /modules/$m; done
+load_modules() {
+	for m in $(cat /modules/order); do insmod /modules/$m || return 1; done
+}
+step modules load_modules
+# GRUB's entry must hand the kernel the server's root=UUID=...
+root=
+for w in $(cat /proc/cmdline); do
+	case $w in root=*) root=${w#root=} ;; esac
+done
+echo "KEEL-E2E-ROOT $root"
 dev= i=0
-while [ -z "$dev" ] && [ $i -lt 300 ]; do
-	for d in /dev/vda1 /dev/sda1; do [ -b $d ] && dev=$d; done
-	[ -n "$dev" ] || sleep 0.1
+while [ -n "$root" ] && [ -z "$dev" ] && [ $i -lt 300 ]; do
+	dev=$(findfs "$root" 2>/dev/null) || sleep 0.1
 	i=$((i + 1))
 done
 mkdir -p /mnt
-step mount mount -t ext4 ${dev:-/dev/vda1} /mnt
+step mount mount -t ext4 "${dev:-no-root=-device}" /mnt
 for d in proc sys dev; do mount --bind /$d /mnt/$d; done
-# keel is where the server's commit unit says: /usr/local/sbin from a
-# source build.
-PATH=/usr/local/sbin:/usr/local/bin:$PATH
 on_server() { chroot /mnt "$@"; }
-if on_server keel hv info >/dev/null 2>&1; then mode=hv; else mode=native; fi
+# hv: keel-hv answers; native: keel says it does not run (5); anything
+# else is a failure of its own, not a native boot.
+on_server keel hv info >/dev/null 2>&1
+case $? in
+0) mode=hv ;;
+5) mode=native ;;
+*) mode="error $?" ;;
+esac
 echo "KEEL-E2E-MODE $mode"
-[ $mode = native ] || step hvinfo on_server keel hv info
+[ "$mode" != hv ] || step hvinfo on_server keel hv info
 unit=/mnt/etc/systemd/system/keel-commit.service
 if [ -f $unit ] && grep -q '^Wants=keel-commit.service' \
 	/mnt/etc/systemd/system/multi-user.target.d/keel-commit.conf; then
@@ -57,16 +74,22 @@ if [ -f $unit ] && grep -q '^Wants=keel-commit.service' \
 fi
 [ -f /mnt/e2e/plan.sh ] && . /mnt/e2e/plan.sh
 step status on_server keel status
-for d in dev sys proc; do umount /mnt/$d; done
-umount /mnt
+unmount() {
+	for d in dev sys proc; do umount /mnt/$d || return 1; done
+	umount /mnt
+}
+step umount unmount
 EOF
 }
 
 # server_root DIR KCMDLINE: the server's root file system in DIR, as
 # Debian installs it: grub.cfg from grub-mkconfig's own scripts (serial
-# console, no menu delay), GRUB's modules in /boot/grub/i386-pc, Debian's
-# kernel, an initramfs for it, keel at the path its commit unit names,
-# trusting the test CA, and /etc/systemd/system for keel's unit.
+# console, no menu delay) and those scripts in /etc/grub.d, GRUB's modules
+# in /boot/grub/i386-pc, Debian's kernel, an initramfs for it, keel,
+# trusting the test CA, and the directories where keel adds its commit
+# unit (/etc/systemd/system) and kernel hooks (/etc/kernel/post*.d).
+# keel goes where its commit unit's ExecStart= names it, so the unit can
+# run; that the name is right for a packaged keel is not tested here.
 server_root() {
 	_dir=$1
 	FX_KERNELS=$SRV_KVER FX_CMDLINE="$2" FX_GRUB_EXTRA='GRUB_TERMINAL=serial
@@ -78,14 +101,17 @@ GRUB_TIMEOUT=0' sh "$MKFIX" "$TMP/fx" >"$TMP/mkfix.out" 2>&1 ||
 	rm -rf "$_dir" && mv "$TMP/fx/root" "$_dir" || return 1
 	make_root "$_dir"
 	mkdir -p "$_dir/var/lib" "$_dir/boot/grub/i386-pc" "$_dir/proc" \
-		"$_dir/sys" "$_dir/dev" "$_dir/etc/systemd/system" "$_dir/e2e" ||
+		"$_dir/sys" "$_dir/dev" "$_dir/etc/systemd/system" "$_dir/e2e" \
+		"$_dir/etc/kernel/postinst.d" "$_dir/etc/kernel/postrm.d" ||
 		return 1
+	cp -R /etc/grub.d "$_dir/etc/" || return 1
 	cp "$GRUB_PC"/*.mod "$GRUB_PC"/*.lst "$_dir/boot/grub/i386-pc/" &&
 		cp "$VMLINUZ" "$_dir/boot/vmlinuz-$SRV_KVER" || return 1
 	_sbin=$(grep -a -o 'ExecStart=/[^ ]*' "$KEEL" | head -n 1)
 	[ -n "$_sbin" ] || { echo "no ExecStart= in $KEEL" >&2; return 1; }
 	e2e_add_dynamic "$_dir" "$KEEL" "${_sbin#ExecStart=}" || return 1
-	server_init_body >"$TMP/server.body"
+	_sbin=${_sbin#ExecStart=}
+	server_init_body "${_sbin%/*}" >"$TMP/server.body"
 	set --
 	for _m in $(cat "$E2E_CACHE/modules/order"); do
 		set -- "$@" "$E2E_CACHE/modules/$_m=/modules/$_m"
@@ -117,7 +143,7 @@ server_disk() {
 	_part=$(( ($(du -sm "$1" | cut -f1) + 64) * 1024 ))
 	_bytes=$((_part * 1024 + SRV_PART_START))
 	rm -f "$TMP/part.img" "$3"
-	/sbin/mke2fs -q -t ext4 -U "$SRV_UUID" -d "$1" "$TMP/part.img" "${_part}k" \
+	mke2fs -q -t ext4 -U "$SRV_UUID" -d "$1" "$TMP/part.img" "${_part}k" \
 		>"$TMP/mke2fs.log" 2>&1 || { cat "$TMP/mke2fs.log" >&2; return 1; }
 	# The partition table first: sfdisk would warn of the file system.
 	cp "$2" "$3" && truncate -s "$_bytes" "$3" &&
@@ -131,29 +157,33 @@ server_disk() {
 # (emptied first) by debugfs: what the boots wrote to the disk.
 server_read() {
 	rm -rf "$2" && mkdir -p "$2" || return 1
-	/sbin/debugfs -R "rdump / $2" "$1?offset=$SRV_PART_START" \
+	debugfs -R "rdump / $2" "$1?offset=$SRV_PART_START" \
 		>"$TMP/debugfs.log" 2>&1 || { cat "$TMP/debugfs.log" >&2; return 1; }
-	# debugfs says what it could not copy, but exits 0.
-	! grep -q -i 'error\|cannot\|failed' "$TMP/debugfs.log" ||
+	# debugfs says what it could not copy ("... while ..."), but exits 0:
+	# any line but its version banner is a failure.
+	! grep -v '^debugfs [0-9.]* (' "$TMP/debugfs.log" | grep -q . ||
 		{ cat "$TMP/debugfs.log" >&2; return 1; }
 }
 
 # server_chain DIR: the server's boot chain as a listing (paths, types,
-# modes, owners, link targets, SHA-256): all of /boot and /etc but GRUB's
-# own bookkeeping in grubenv, which server_env shows; keel's records in
-# /var/lib/keel are not part of it.
+# modes, owners, sizes, link targets, SHA-256): all of /boot and /etc;
+# grubenv without its content, which GRUB changes itself at boot and
+# server_env shows. keel's records in /var/lib/keel are not part of it.
 server_chain() {
-	(cd "$1" && find boot etc ! -path boot/grub/grubenv \
-		-printf '%p %y %m %U %G %l\n' | LC_ALL=C sort &&
+	(cd "$1" && find boot etc -printf '%p %y %m %U %G %s %l\n' | LC_ALL=C sort &&
 		find boot etc -type f ! -path boot/grub/grubenv -print0 |
 		LC_ALL=C sort -z | xargs -0r sha256sum)
 }
 
 # server_env DIR: the variables of DIR's grubenv, as grub-editenv lists
 # them, without those GRUB sets itself at boot (next_entry emptied after
-# its one boot).
+# its one boot). Fails when the file is missing or damaged; grub-editenv
+# reads a copy, as it would create a missing file.
 server_env() {
-	grub-editenv "$1/boot/grub/grubenv" list | grep -v '^next_entry=$'
+	[ -f "$1/boot/grub/grubenv" ] && cp "$1/boot/grub/grubenv" "$TMP/grubenv.copy" &&
+		grub-editenv "$TMP/grubenv.copy" list >"$TMP/grubenv.list" || return 1
+	grep -v '^next_entry=$' "$TMP/grubenv.list"
+	return 0
 }
 
 # server_pack VERSION LEVEL OUT [HV-OPTIONS]: a test-signed pack of keel
