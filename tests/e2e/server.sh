@@ -60,10 +60,11 @@ on_server() { chroot /mnt "$@"; }
 # hv: keel-hv answers; native: keel says it does not run (5); anything
 # else is a failure of its own, not a native boot.
 on_server keel hv info >/dev/null 2>&1
-case $? in
+hv_rc=$?
+case $hv_rc in
 0) mode=hv ;;
 5) mode=native ;;
-*) mode="error $?" ;;
+*) mode="error $hv_rc" ;;
 esac
 echo "KEEL-E2E-MODE $mode"
 [ "$mode" != hv ] || step hvinfo on_server keel hv info
