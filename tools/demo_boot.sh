@@ -20,11 +20,7 @@ skip_all() {
 	exit 1
 }
 
-e2e_need_tools
-e2e_need_hv
-need_pki
-e2e_kernel
-server_need
+lc_need
 SRV_EMU=qemu SRV_KCMD=$E2E_KCMD
 lc_first_four
 lc_end

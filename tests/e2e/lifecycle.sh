@@ -10,11 +10,7 @@
 . "$top_srcdir/tests/e2e/server.sh"
 . "$top_srcdir/tests/e2e/steps.sh"
 
-e2e_need_tools
-e2e_need_hv
-need_pki
-e2e_kernel
-server_need
+lc_need
 SRV_EMU=qemu SRV_KCMD=$E2E_KCMD
 DEBIAN="Debian GNU/Linux"
 

@@ -10,12 +10,8 @@
 . "$top_srcdir/tests/e2e/server.sh"
 . "$top_srcdir/tests/e2e/steps.sh"
 
-e2e_need_tools
-e2e_need_hv
 e2e_need_bochs
-need_pki
-e2e_kernel
-server_need
+lc_need
 SRV_EMU=bochs SRV_KCMD=$E2E_KCMD_BOCHS
 
 lc_first_four

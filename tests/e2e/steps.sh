@@ -10,6 +10,16 @@
 
 SRV=$TMP/server
 
+# lc_need: skips (or bails out) when the lifecycle cannot run here: the
+# emulator's tools, keel-hv, the test PKI, the kernel, the disk's tools.
+lc_need() {
+	e2e_need_tools
+	e2e_need_hv
+	need_pki
+	e2e_kernel
+	server_need
+}
+
 # lc_step N TITLE: ends the step before, starts step N.
 lc_step() {
 	lc_end
