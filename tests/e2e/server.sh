@@ -234,3 +234,6 @@ server_chose() {
 
 # server_mode LOG: what the root session found below it: hv or native.
 server_mode() { sed -n 's/^KEEL-E2E-MODE //p' "$1"; }
+
+# server_root_arg LOG: the root= the kernel was given, as the /init saw it.
+server_root_arg() { sed -n 's/^KEEL-E2E-ROOT //p' "$1"; }

@@ -1,6 +1,6 @@
 # tests/e2e/steps.sh: the first four steps of keel's lifecycle on a server
 # (image, offline apply, trial boot with commit, reboot), and the timing of
-# every step; sourced by lifecycle.sh, lifecycle_vmx.sh and tools/demo.sh.
+# every step; sourced by lifecycle.sh, lifecycle_vmx.sh and tools/demo_boot.sh.
 #
 # Sourced after tests/e2e/server.sh. The caller sets SRV_EMU (qemu or
 # bochs) and SRV_KCMD (the kernel command line of the server's grub.cfg),
@@ -63,13 +63,13 @@ lc_status() {
 lc_booted() {
 	_l=$TMP/$1.log
 	[ "$(server_chose "$_l")" = "$2" ] && [ "$(server_mode "$_l")" = "$3" ] &&
-		[ "$(sed -n 's/^KEEL-E2E-ROOT //p' "$_l")" = "UUID=$SRV_UUID" ] &&
+		[ "$(server_root_arg "$_l")" = "UUID=$SRV_UUID" ] &&
 		[ "$(e2e_rc "$_l" mount)" = 0 ]
 	_st=$?
 	ok $_st "$4"
 	[ $_st -eq 0 ] || { diag "GRUB booted '$(server_chose "$_l")'," \
 		"the root session found '$(server_mode "$_l")'," \
-		"root=$(sed -n 's/^KEEL-E2E-ROOT //p' "$_l"), mount: $(e2e_out "$_l" mount)"
+		"root=$(server_root_arg "$_l"), mount: $(e2e_out "$_l" mount)"
 		e2e_tail "$_l"; }
 }
 
