@@ -22,6 +22,7 @@
 #include "i18n.h"
 #include "recover.h"
 #include "report.h"
+#include "txn_log.h"
 #include "txn_run.h"
 
 struct apply_run {
@@ -317,6 +318,18 @@ static int install(struct apply_run *r, struct keel_error *err)
 	return rc;
 }
 
+/* A refused apply changed nothing, but the administrator's log should
+ * still say who offered which pack and why keel turned it down. */
+static void log_refusal(const struct apply_run *r, const struct keel_error *err)
+{
+	const struct keel_manifest *m = r->pc.manifest;
+	const char *signer = r->pc.signer.subject;
+
+	txn_log_refused(r->a.root, r->a.pack, m ? m->name : NULL,
+			m ? m->version : NULL, m && signer[0] ? signer : NULL,
+			err->msg);
+}
+
 int cmd_apply(int argc, char **argv)
 {
 	struct apply_run r = { 0 };
@@ -332,6 +345,8 @@ int cmd_apply(int argc, char **argv)
 	umask(022);
 	state_init(&r.s);
 	rc = prepare(&r, &err);
+	if (rc && !r.a.dry_run)
+		log_refusal(&r, &err);
 	if (!rc && r.fit != APPLY_SAME && !r.a.dry_run)
 		rc = install(&r, &err);
 	if (!rc)

@@ -106,6 +106,7 @@ static struct json_object *begin_meta(const struct commit_run *r)
 	json_object_object_add(o, "version",
 			       json_object_new_string(level_version(r->level)));
 	json_object_object_add(o, "entry", json_object_new_string(r->id));
+	level_add_origin(r->level, o);
 	return o;
 }
 

@@ -40,6 +40,7 @@ static struct json_object *begin_meta(const struct levels *l)
 	json_object_object_add(o, "name", json_object_new_string(level_name(top)));
 	json_object_object_add(o, "version",
 			       json_object_new_string(level_version(top)));
+	level_add_origin(top, o);
 	return o;
 }
 

@@ -72,6 +72,7 @@ static struct json_object *meta(const struct undo_cmd *c,
 				json_object_new_int64((int64_t)l->v[i].tx));
 	}
 	json_object_object_add(o, "undoes", undoes);
+	level_add_origin(top, o);
 	return o;
 }
 

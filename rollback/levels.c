@@ -107,3 +107,15 @@ const char *level_name(const struct level *l)
 
 	return v ? v : "?";
 }
+
+void level_add_origin(const struct level *l, struct json_object *meta)
+{
+	static const char *const keys[] = { "pack", "signer" };
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if ((v = journal_str(l->begin, keys[i])) != NULL)
+			json_object_object_add(meta, keys[i],
+					       json_object_new_string(v));
+}

@@ -35,4 +35,8 @@ const char *levels_last_state(const struct keel_state *s, unsigned long tx);
 const char *level_version(const struct level *l);
 const char *level_name(const struct level *l);
 
+/* Copies the pack and signer that installed l into meta, so that the
+ * record of a later transaction on l names them too. */
+void level_add_origin(const struct level *l, struct json_object *meta);
+
 #endif

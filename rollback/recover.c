@@ -10,6 +10,7 @@
 #include "plan.h"
 #include "recover.h"
 #include "txn.h"
+#include "txn_log.h"
 
 static int is_final(const char *state)
 {
@@ -61,16 +62,24 @@ static int finish(struct keel_state *s, unsigned long tx,
 		rc = txn_cleanup(s, &p, err);
 		if (!rc)
 			rc = txn_mark(s, &p, "closed", err);
-		if (!rc)
+		if (!rc) {
 			fprintf(stderr, _("keel: transaction %s was interrupted "
 					  "after its commit; it has been "
 					  "completed.\n"), what);
+			txn_log_outcome(s, &p, levels_begin_record(s, tx),
+					"committed", "interrupted after its "
+					"commit, completed by recovery");
+		}
 	} else {
 		rc = txn_abort(s, &p, _("interrupted; undone by recovery"), err);
-		if (!rc)
+		if (!rc) {
 			fprintf(stderr, _("keel: transaction %s was interrupted; "
 					  "it has been undone: %s is as it was "
 					  "before it.\n"), what, s->target.root);
+			txn_log_outcome(s, &p, levels_begin_record(s, tx),
+					"undone", "interrupted, undone by "
+					"recovery");
+		}
 	}
 	plan_free(&p);
 	if (rc)

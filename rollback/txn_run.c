@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "txn.h"
+#include "txn_log.h"
 #include "txn_run.h"
 
 static int steps(struct keel_state *s, const struct plan *p, txn_stage_fn stage,
@@ -27,26 +28,37 @@ static int steps(struct keel_state *s, const struct plan *p, txn_stage_fn stage,
 	return rc;
 }
 
+/* Every outcome is logged (txn_log.h); meta's reference, taken by
+ * txn_begin, is held until then. */
 int txn_run(struct keel_state *s, const struct plan *p,
 	    struct json_object *meta, txn_stage_fn stage, void *ctx,
 	    struct keel_error *err)
 {
 	struct keel_error undo_err = { 0 };
-	int rc = txn_begin(s, p, meta, err);
+	int rc = txn_begin(s, p, json_object_get(meta), err);
 
-	if (rc)
-		return rc;
-	rc = steps(s, p, stage, ctx, err);
-	if (rc == KEEL_OK)
-		return txn_commit(s, p, err);
-	if (txn_abort(s, p, err->msg, &undo_err) == KEEL_OK) {
-		keel_error_prefix(err, _("nothing was changed"));
+	if (rc) {
+		json_object_put(meta);
 		return rc;
 	}
-	/* The next keel command finishes the undo from the journal. */
-	keel_error_prefix(err, _("transaction %lu failed and undoing it "
-				 "failed too (%s); run \"keel status\" to "
-				 "finish the undo"), p->tx, undo_err.msg);
+	rc = steps(s, p, stage, ctx, err);
+	if (rc == KEEL_OK) {
+		/* Past "committed", a failure is finished by the next keel. */
+		rc = txn_commit(s, p, err);
+		txn_log_outcome(s, p, meta, rc ? "incomplete" : "committed",
+				rc ? err->msg : NULL);
+	} else if (txn_abort(s, p, err->msg, &undo_err) == KEEL_OK) {
+		txn_log_outcome(s, p, meta, "undone", err->msg);
+		keel_error_prefix(err, _("nothing was changed"));
+	} else {
+		txn_log_outcome(s, p, meta, "undo pending", err->msg);
+		/* The next keel command finishes the undo from the journal. */
+		keel_error_prefix(err, _("transaction %lu failed and undoing "
+					 "it failed too (%s); run \"keel "
+					 "status\" to finish the undo"),
+				  p->tx, undo_err.msg);
+	}
+	json_object_put(meta);
 	return rc;
 }
 
