@@ -25,11 +25,23 @@ for f in $(grep -v '^#' "$top_srcdir/po/POTFILES.in"); do
 done
 ok $? "po/POTFILES.in names only existing files"
 missing=0
-for f in "$top_srcdir"/installer/*.c; do
+for f in "$top_srcdir"/installer/*.c "$top_srcdir"/rollback/*.c; do
 	grep -q '_("' "$f" || continue
-	grep -qx "installer/${f##*/}" "$top_srcdir/po/POTFILES.in" || { diag "not in POTFILES.in: $f"; missing=1; }
+	rel=${f#"$top_srcdir"/}
+	grep -qx "$rel" "$top_srcdir/po/POTFILES.in" || { diag "not in POTFILES.in: $rel"; missing=1; }
 done
 ok $missing "every source with messages is listed in po/POTFILES.in"
+
+# A sentence printed or put into an error without _() escapes the
+# catalogue: words in a string literal handed straight to an output or
+# error function. (Log lines, file names and version lines are no
+# sentences; txn_log.c's syslog lines are deliberately not translated.)
+(cd "$top_srcdir" && grep -nE \
+	'(printf|fputs|puts|keel_error_[a-z]+\(err, [A-Z_]+,)[^;]*\("[^"]*[a-z]{2,} [a-z]{2,}' \
+	installer/*.c rollback/*.c | grep -v '_("') >"$TMP/bare"
+[ ! -s "$TMP/bare" ]
+ok $? "no sentence reaches the user without _()"
+[ -s "$TMP/bare" ] && diag "$(head -10 "$TMP/bare")"
 
 # keel in German, from the catalogue just compiled.
 mkdir -p "$TMP/locale/de/LC_MESSAGES"
@@ -40,5 +52,9 @@ ok $? "LANGUAGE=de keel --help speaks German"
 LC_ALL=C.UTF-8 LANGUAGE=de KEEL_LOCALEDIR="$TMP/locale" "$KEEL" verify >"$TMP/de.out" 2>&1
 ! grep -q "expected exactly one pack" "$TMP/de.out" && [ -s "$TMP/de.out" ]
 ok $? "LANGUAGE=de error messages are German"
+LC_ALL=C.UTF-8 LANGUAGE=de KEEL_LOCALEDIR="$TMP/locale" "$KEEL_PACK" --help >"$TMP/de.out" 2>&1
+LC_ALL=C "$KEEL_PACK" --help >"$TMP/en.out" 2>&1
+[ -s "$TMP/de.out" ] && ! cmp -s "$TMP/de.out" "$TMP/en.out"
+ok $? "LANGUAGE=de keel-pack --help speaks German"
 
 done_testing
