@@ -18,8 +18,9 @@
  * and RDX as each call says. Ring-3 code reaches the port only when the
  * kernel allows it (ioperm/iopl, i.e. CAP_SYS_RAWIO): the CPU's own I/O
  * permission check runs before the hypervisor ever sees the access.
- * Accesses to the port of another width, and INs, return nothing and are
- * counted as KEEL_EXIT_GATE_BAD.
+ * Any other access to the gate's ports (another width, an IN) is carried
+ * out on the hardware's port for the session (core/gate_io.c) and counted
+ * as KEEL_EXIT_GATE_BAD; string I/O there raises #GP.
  */
 #define KEEL_HC_SIGNATURE   "KeelKeelKeel"
 #define KEEL_HC_LEAF_BASE   0x40000000u
