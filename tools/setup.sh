@@ -24,6 +24,8 @@ packages=(
 	bochs bochsbios vgabios
 	# the boot-chain tests: disk images without privileges
 	fdisk e2fsprogs systemd
+	# keel in its ecosystem: Debian packages, bash completion, Ansible
+	debhelper dpkg-dev fakeroot lintian bash-completion ansible-core
 )
 
 install_missing() {
