@@ -11,7 +11,7 @@
 
 #include "gzip_source.h"
 #include "i18n.h"
-#include "limits.h"
+#include "pack_limits.h"
 
 #define CHUNK (64u << 10)
 /* The tar end-of-archive marker: two zero blocks of 512 bytes. */

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "error.h"
-#include "limits.h"
+#include "pack_limits.h"
 
 /* The most bytes any pack can inflate to: every payload byte, the manifest,
  * its signature, and 16 MiB for tar headers. A stream that inflates to more

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "limits.h"
+#include "pack_limits.h"
 #include "manifest.h"
 #include "manifest_field.h"
 #include "manifest_files.h"

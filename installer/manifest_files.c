@@ -8,7 +8,7 @@
 
 #include "i18n.h"
 #include "json_scan.h"
-#include "limits.h"
+#include "pack_limits.h"
 #include "manifest_files.h"
 #include "pack_path.h"
 

@@ -6,7 +6,7 @@
 
 #include "i18n.h"
 #include "json_scan.h"
-#include "limits.h"
+#include "pack_limits.h"
 #include "manifest_json.h"
 
 /* A run of the text, and its offset in the whole for messages. */

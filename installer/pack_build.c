@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
-#include "limits.h"
+#include "pack_limits.h"
 #include "manifest.h"
 #include "pack_build.h"
 #include "pack_writer.h"

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "i18n.h"
-#include "limits.h"
+#include "pack_limits.h"
 #include "pack_path.h"
 
 #define STAGING_SUFFIX ".keel-new"

@@ -16,7 +16,7 @@
 
 #include "gzip_source.h"
 #include "i18n.h"
-#include "limits.h"
+#include "pack_limits.h"
 #include "pack_reader.h"
 
 #define DATA_CHUNK (64u << 10)

@@ -13,7 +13,7 @@
 #include <openssl/x509v3.h>
 
 #include "i18n.h"
-#include "limits.h"
+#include "pack_limits.h"
 #include "signature.h"
 
 /* One-line RFC 2253 form; the escaping of control and non-ASCII bytes

@@ -5,7 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/limits.h>  /* PATH_MAX; <limits.h> would find installer/limits.h */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -3,7 +3,7 @@
 #ifndef KEEL_STATE_H
 #define KEEL_STATE_H
 
-#include <linux/limits.h>  /* PATH_MAX; <limits.h> would find installer/limits.h */
+#include <limits.h>
 #include <stddef.h>
 
 #include "error.h"

@@ -4,7 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/limits.h>  /* PATH_MAX; <limits.h> would find installer/limits.h */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <linux/openat2.h>

@@ -1,5 +1,5 @@
 #!/bin/sh
-# limits.sh: every limit of installer/limits.h at its boundary: a pack at the
+# limits.sh: every limit of installer/pack_limits.h at its boundary: a pack at the
 # limit is accepted, one unit over is refused (exit 3) by a message naming it.
 . "$top_srcdir/tests/lib.sh"
 need_pki
@@ -9,9 +9,9 @@ W=$TMP/work
 mkdir -p "$W/src"
 cd "$W" || exit 1
 
-lim() {  # lim NAME: the value of NAME in installer/limits.h
+lim() {  # lim NAME: the value of NAME in installer/pack_limits.h
 	_e=$(sed -n "s/^#define $1[[:space:]]*\([^/]*\).*/\1/p" \
-		"$top_srcdir/installer/limits.h" | sed 's/\([0-9]\)[uUlL]\{1,\}/\1/g')
+		"$top_srcdir/installer/pack_limits.h" | sed 's/\([0-9]\)[uUlL]\{1,\}/\1/g')
 	[ -n "$_e" ] || { echo "Bail out! $1 is not in limits.h"; exit 1; }
 	echo $(($_e))
 }

@@ -10,7 +10,7 @@
 #include <zlib.h>
 
 #include "gzip_source.h"
-#include "limits.h"
+#include "pack_limits.h"
 #include "tests/tap.h"
 
 #define MARKER 1024  /* the tar end-of-archive marker */

@@ -2,7 +2,7 @@
  * and template forms), the limits at their edges, and canonical output. */
 #include "config.h"
 
-#include "limits.h"
+#include "pack_limits.h"
 #include "tests/unit/manifest_fixture.h"
 
 static const char minimal_canonical[] =

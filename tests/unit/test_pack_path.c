@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-#include "limits.h"
+#include "pack_limits.h"
 #include "pack_path.h"
 #include "tests/tap.h"
 

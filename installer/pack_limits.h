@@ -1,7 +1,7 @@
-/* limits.h: the hard limits of the service-pack format, enforced by the
- * reader and the builder and documented in keel-ksp(5). */
-#ifndef KEEL_LIMITS_H
-#define KEEL_LIMITS_H
+/* pack_limits.h: the hard limits of the service-pack format, enforced by
+ * the reader and the builder and documented in keel-ksp(5). */
+#ifndef KEEL_PACK_LIMITS_H
+#define KEEL_PACK_LIMITS_H
 
 #define KEEL_MANIFEST_FORMAT      1          /* the only format version */
 #define KEEL_MANIFEST_MAX         (1u << 20) /* MANIFEST.json, bytes */
