@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "i18n.h"
+#include "report.h"
 
 void cli_init_i18n(void)
 {
@@ -27,6 +28,21 @@ int cli_finish(const char *prog, int rc, const struct keel_error *err)
 	if (rc != KEEL_OK && rc != KEEL_REBOOT)
 		keel_error_print(err, prog);
 	return rc;
+}
+
+int cli_finish_json(const char *prog, int json, int rc,
+		    const struct keel_error *err)
+{
+	struct json_object *o;
+
+	if (json && rc != KEEL_OK && rc != KEEL_REBOOT) {
+		o = json_object_new_object();
+		json_object_object_add(o, "exit_code", json_object_new_int(rc));
+		json_object_object_add(o, "error",
+				       json_object_new_string(err->msg));
+		report_print_json(o);
+	}
+	return cli_finish(prog, rc, err);
 }
 
 int cli_check_root(const char *root, struct keel_error *err)

@@ -13,6 +13,12 @@ void cli_init_i18n(void);
  * KEEL_REBOOT is success ("done, reboot required"): nothing is printed. */
 int cli_finish(const char *prog, int rc, const struct keel_error *err);
 
+/* cli_finish for a command run with --json (json set): a failure is also
+ * a JSON answer on stdout, {"exit_code": N, "error": "..."}, so that
+ * scripts and fleet tools need not parse stderr. */
+int cli_finish_json(const char *prog, int json, int rc,
+		    const struct keel_error *err);
+
 /* Refuses a --root that is not an existing directory (KEEL_EUSAGE). */
 int cli_check_root(const char *root, struct keel_error *err);
 

@@ -360,5 +360,5 @@ int cmd_apply(int argc, char **argv)
 	pack_contents_free(&r.pc);
 	trust_free(r.trust);
 	state_close(&r.s);
-	return cli_finish("keel", rc, &err);
+	return cli_finish_json("keel", r.a.json, rc, &err);
 }

@@ -190,5 +190,5 @@ int cmd_commit(int argc, char **argv)
 	grub_chain_free(&r.chain);
 	levels_free(&r.levels);
 	state_close(&r.s);
-	return cli_finish("keel", rc, &err);
+	return cli_finish_json("keel", r.a.json, rc, &err);
 }

@@ -128,5 +128,5 @@ int cmd_history(int argc, char **argv)
 	if (!rc)
 		print_history(&a, &s);
 	state_close(&s);
-	return cli_finish("keel", rc, &err);
+	return cli_finish_json("keel", a.json, rc, &err);
 }

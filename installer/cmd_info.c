@@ -56,5 +56,5 @@ int cmd_info(int argc, char **argv)
 	}
 	pack_contents_free(&c);
 	trust_free(trust);
-	return cli_finish("keel", rc, &err);
+	return cli_finish_json("keel", a.json, rc, &err);
 }

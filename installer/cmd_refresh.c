@@ -142,5 +142,5 @@ int cmd_refresh(int argc, char **argv)
 	if (!rc)
 		rc = run(&a, &s, &err);
 	state_close(&s);
-	return cli_finish("keel", rc, &err);
+	return cli_finish_json("keel", a.json, rc, &err);
 }

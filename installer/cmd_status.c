@@ -172,5 +172,5 @@ int cmd_status(int argc, char **argv)
 		print_human(&a, &s, &l);
 	levels_free(&l);
 	state_close(&s);
-	return cli_finish("keel", rc, &err);
+	return cli_finish_json("keel", a.json, rc, &err);
 }

@@ -202,7 +202,7 @@ static int undo_command(const struct undo_cmd *c, int argc, char **argv)
 	if (!rc)
 		rc = run(c, &a, &s, &err);
 	state_close(&s);
-	return cli_finish("keel", rc, &err);
+	return cli_finish_json("keel", a.json, rc, &err);
 }
 
 int cmd_rollback(int argc, char **argv)

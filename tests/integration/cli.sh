@@ -35,4 +35,16 @@ SOURCE_DATE_EPOCH=yesterday expect_fail 2 'SOURCE_DATE_EPOCH="yesterday"' \
 expect_fail 2 "manifest template" "keel-pack names a missing template" \
 	"$KEEL_PACK" --manifest "$TMP/none.json" --key k --cert c --out "$TMP/o.ksp"
 
+# With --json a failure is a JSON answer too: exit_code and error on
+# stdout, the same message on stderr.
+mkdir -p "$TMP/empty"
+for cmd in "apply --yes $TMP/none.ksp" "info $TMP/none.ksp" "commit" \
+	"rollback --yes"; do
+	run "$KEEL" $cmd --root "$TMP/empty" --json
+	msg=$(sed 's/^keel: //' "$TMP/err")
+	[ "$rc" -ne 0 ] && grep -q "^  \"exit_code\": $rc,\$" "$TMP/out" &&
+		grep -qF "\"error\": \"$msg\"" "$TMP/out"
+	ok $? "keel ${cmd%% *} --json answers a failure (exit $rc) in JSON"
+done
+
 done_testing
