@@ -9,6 +9,9 @@
 # here is the order of steps, not the disk's.
 [ -z "${TMPDIR-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ] && TMPDIR=/dev/shm
 . "$top_srcdir/tests/lib.sh"
+# KEEL_FAULT_STRIDE=N tries every Nth fault point only (tools/check.sh's
+# distcheck: the gcc stage tried them all with the same sources).
+STRIDE=${KEEL_FAULT_STRIDE:-1}
 . "$top_srcdir/tests/integration/apply_fixture.sh"
 SHIM=$top_builddir/tests/fault/faultshim.so
 [ -f "$SHIM" ] || skip_all "tests/fault/faultshim.so is not built"
@@ -63,8 +66,9 @@ scenario() {
 	v_after=$(version_of "$W/work")
 	! cmp -s "$W/before" "$W/after"
 	result $? "$name: changes the tree ($v_before -> $v_after)"
-	bad=0 n=1
+	bad=0 n=1 tried=0
 	while [ "$n" -le "$total" ]; do
+		tried=$((tried + 2))
 		errno=eio
 		[ $((n % 2)) -eq 0 ] && errno=enospc
 		for action in kill $errno; do
@@ -84,10 +88,14 @@ scenario() {
 			fi
 			bad=$((bad + 1))
 		done
-		n=$((n + 1))
+		n=$((n + STRIDE))
 	done
-	echo "# $name: $((2 * total)) fault points" >&3
-	result $bad "$name: every one of $total fault points, killed and failed, leaves before or after"
+	echo "# $name: $tried fault points" >&3
+	if [ "$STRIDE" -eq 1 ]; then
+		result $bad "$name: every one of $total fault points, killed and failed, leaves before or after"
+	else
+		result $bad "$name: every ${STRIDE}th of $total fault points, killed and failed, leaves before or after"
+	fi
 	exec 3>&-
 }
 
