@@ -68,7 +68,7 @@ static int finish(struct keel_state *s, unsigned long tx,
 					  "completed.\n"), what);
 			txn_log_outcome(s, &p, levels_begin_record(s, tx),
 					"committed", "interrupted after its "
-					"commit, completed by recovery");
+					"commit, completed by recovery", NULL);
 		}
 	} else {
 		rc = txn_abort(s, &p, _("interrupted; undone by recovery"), err);
@@ -78,7 +78,7 @@ static int finish(struct keel_state *s, unsigned long tx,
 					  "before it.\n"), what, s->target.root);
 			txn_log_outcome(s, &p, levels_begin_record(s, tx),
 					"undone", "interrupted, undone by "
-					"recovery");
+					"recovery", NULL);
 		}
 	}
 	plan_free(&p);

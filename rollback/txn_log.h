@@ -10,12 +10,12 @@
 
 /* One line for transaction p on s's target: op, tx, root, then meta's
  * name, version, level, to, entry, pack and signer where present, then
- * outcome ("committed", "incomplete", "undone" or "undo pending") and
- * why (or NULL). Lines are not translated: log readers match them; the
- * reason is keel's error message as the user saw it. */
+ * outcome ("committed", "incomplete", "undone" or "undo pending"), why
+ * and why an undo failed (each may be NULL). Lines are not translated:
+ * log readers match them; the reasons are keel's error messages. */
 void txn_log_outcome(const struct keel_state *s, const struct plan *p,
 		     struct json_object *meta, const char *outcome,
-		     const char *why);
+		     const char *why, const char *undo_why);
 
 /* One line for an apply that never began a transaction: what was asked
  * (root, pack; name, version and signer once the pack was read, else

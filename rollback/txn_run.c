@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "levels.h"
 #include "txn.h"
 #include "txn_log.h"
 #include "txn_run.h"
@@ -28,6 +29,17 @@ static int steps(struct keel_state *s, const struct plan *p, txn_stage_fn stage,
 	return rc;
 }
 
+/* After a failed txn_commit: was "committed" journaled? Then the next
+ * keel completes the transaction; else it undoes it. */
+static const char *after_failed_commit(const struct keel_state *s,
+				       const struct plan *p)
+{
+	const char *state = levels_last_state(s, p->tx);
+
+	return state && strcmp(state, "committed") == 0 ? "incomplete" :
+							   "undo pending";
+}
+
 /* Every outcome is logged (txn_log.h); meta's reference, taken by
  * txn_begin, is held until then. */
 int txn_run(struct keel_state *s, const struct plan *p,
@@ -38,20 +50,22 @@ int txn_run(struct keel_state *s, const struct plan *p,
 	int rc = txn_begin(s, p, json_object_get(meta), err);
 
 	if (rc) {
+		/* Not begun: nothing on the target changed. */
+		txn_log_outcome(s, p, meta, "undone", err->msg, NULL);
 		json_object_put(meta);
 		return rc;
 	}
 	rc = steps(s, p, stage, ctx, err);
 	if (rc == KEEL_OK) {
-		/* Past "committed", a failure is finished by the next keel. */
 		rc = txn_commit(s, p, err);
-		txn_log_outcome(s, p, meta, rc ? "incomplete" : "committed",
-				rc ? err->msg : NULL);
+		txn_log_outcome(s, p, meta, rc ? after_failed_commit(s, p) :
+				"committed", rc ? err->msg : NULL, NULL);
 	} else if (txn_abort(s, p, err->msg, &undo_err) == KEEL_OK) {
-		txn_log_outcome(s, p, meta, "undone", err->msg);
+		txn_log_outcome(s, p, meta, "undone", err->msg, NULL);
 		keel_error_prefix(err, _("nothing was changed"));
 	} else {
-		txn_log_outcome(s, p, meta, "undo pending", err->msg);
+		txn_log_outcome(s, p, meta, "undo pending", err->msg,
+				undo_err.msg);
 		/* The next keel command finishes the undo from the journal. */
 		keel_error_prefix(err, _("transaction %lu failed and undoing "
 					 "it failed too (%s); run \"keel "

@@ -15,15 +15,24 @@ need_pki
 make_apply_fixture
 R=$TMP/root
 cp -a "$TMP/base" "$R"
-cp "$PACK1" "$TMP/tampered.ksp"
-size=$(stat -c %s "$TMP/tampered.ksp")
-printf 'X' | dd of="$TMP/tampered.ksp" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+# Tampered: the signed manifest says 1.0.9, not 1.0.0 (in the tar, then
+# gzip again): the signature no longer matches.
+gzip -dc "$PACK1" >"$TMP/pack.tar"
+off=$(grep -obaF '"version": "1.0.0"' "$TMP/pack.tar" | head -n 1 | cut -d: -f1)
+printf 9 | dd of="$TMP/pack.tar" bs=1 seek=$((off + 16)) conv=notrunc 2>/dev/null
+gzip -n <"$TMP/pack.tar" >"$TMP/tampered.ksp"
+cmp -s "$PACK1" "$TMP/tampered.ksp" && { echo "Bail out! the tampered pack is the pack"; exit 1; }
 signer=$("$KEEL" verify --root "$R" --json "$PACK1" |
 	sed -n 's/^ *"subject": "\(.*\)",*$/\1/p' | head -n 1)
 
 # What keel does while the syslogd listens; "step" marks each command
 # in the log, so that every line can be told to which it belongs.
 cat >"$TMP/plan.sh" <<PLAN
+# seen TEXT: waits until the syslogd wrote a line of ours with TEXT.
+seen() {
+	logger -t keel-test "\$1"
+	i=0; while ! grep -q "keel-test: \$1\\\$" "$TMP/messages" && [ \$i -lt 200 ]; do sleep 0.05; i=\$((i + 1)); done
+}
 step() { logger -t keel-test "step \$1"; shift; "\$@" >>"$TMP/keel.out" 2>&1; echo "\$?" >"$TMP/rc.\$step"; }
 step=dry; step dry "$KEEL" apply --root "$R" --yes --dry-run "$PACK1"
 step=tampered; step tampered "$KEEL" apply --root "$R" --yes "$TMP/tampered.ksp"
@@ -38,11 +47,13 @@ while [ \$n -lt 400 ]; do
 	cp -a "$R" "$TMP/faulty"
 	KEEL_FAULT_AT=\$n KEEL_FAULT_ACTION=eio LD_PRELOAD="$SHIM" \
 		"$KEEL" uninstall --root "$TMP/faulty" --yes >/dev/null 2>&1
+	seen "probe \$n"
 	grep -q 'op=uninstall' "$TMP/messages" && break
 	rm -rf "$TMP/faulty"
 	n=\$((n + 1))
 done
 step=uninstall; step uninstall "$KEEL" uninstall --root "$R" --yes
+step=quiet; step quiet env KEEL_SYSLOG=0 "$KEEL" apply --root "$R" --yes "$PACK1"
 logger -t keel-test "step end"
 PLAN
 
@@ -51,6 +62,7 @@ PLAN
 mkdir "$TMP/dev"
 for n in null zero random urandom full; do : >"$TMP/dev/$n"; done
 cat >"$TMP/ns.sh" <<NS
+export KEEL_SYSLOG=1
 for n in null zero random urandom full; do mount --bind /dev/\$n "$TMP/dev/\$n" || exit 1; done
 mount --bind "$TMP/dev" /dev || exit 1
 busybox syslogd -n -O "$TMP/messages" &
@@ -73,7 +85,8 @@ has() {  # has STEP PATTERN...: STEP logged one line matching every pattern
 	for _p; do printf '%s\n' "$_l" | grep -qF -- "$_p" || return 1; done
 }
 
-[ "$(cat "$TMP/rc.dry")" -eq 0 ] && [ -z "$(lines dry)" ]
+grep -q 'keel-test: step dry$' "$TMP/messages" &&
+	[ "$(cat "$TMP/rc.dry")" -eq 0 ] && [ -z "$(lines dry)" ]
 ok $? "a dry run logs nothing"
 
 q=$(printf '%s' "$signer" | sed 's/["\\]/\\&/g')
@@ -93,12 +106,16 @@ ok $? "uninstall logs the level it removes"
 
 [ "$(cat "$TMP/rc.tampered")" -ne 0 ] &&
 	has tampered "user.warn" "refused op=apply root=$R" "pack=$TMP/tampered.ksp" \
-		"outcome=refused reason="
+		"outcome=refused reason=\"" "signature"
 ok $? "a tampered pack is refused and the refusal is logged with the reason"
 
 has fault "user.err" "transaction op=uninstall" "root=$TMP/faulty" \
 	"outcome=undone reason=\""
 ok $? "a transaction that fails inside is logged undone, with the reason"
+
+[ "$(cat "$TMP/rc.quiet")" -eq 11 ] || [ "$(cat "$TMP/rc.quiet")" -eq 0 ]
+[ $? -eq 0 ] && [ -z "$(lines quiet)" ]
+ok $? "KEEL_SYSLOG=0 keeps an apply out of the log"
 
 grep ' keel\[' "$TMP/messages" | grep -v 'keel-test' | grep -vq '^.* keel\[[0-9]*\]: \(transaction\|refused\) op='
 [ $? -ne 0 ]
