@@ -37,7 +37,7 @@ ok $missing "every source with messages is listed in po/POTFILES.in"
 # error function. (Log lines, file names and version lines are no
 # sentences; txn_log.c's syslog lines are deliberately not translated.)
 (cd "$top_srcdir" && grep -nE \
-	'(printf|fputs|puts|keel_error_[a-z]+\(err, [A-Z_]+,)[^;]*\("[^"]*[a-z]{2,} [a-z]{2,}' \
+	'\b(printf|fprintf|fputs|puts|keel_error_[a-z]+)\([^;]*[(,] *"[^"]*[a-z]{2,} [a-z]{2,}[^"]*"' \
 	installer/*.c rollback/*.c | grep -v '_("') >"$TMP/bare"
 [ ! -s "$TMP/bare" ]
 ok $? "no sentence reaches the user without _()"
