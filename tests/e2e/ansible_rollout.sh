@@ -129,13 +129,7 @@ outcome 'FAILED at .+Confirm [|] the pack.s version is installed and committed.*
 st=$?
 ok $st "the play reports the host failed: the trial boot of keel-1.2.0 did not complete"
 [ $st -eq 0 ] || diag "$(grep -A2 'CUSTOM STATS' "$_log")"
-play rollback -e keel_rollback_version=1.2.0
-ok $rc "rollback.yml takes keel-1.2.0 away ($secs s)"
-[ $rc -eq 0 ] || show_log
-lc_same_chain "after the rollback of keel-1.2.0"
-
-play rollback -e keel_rollback_version=1.2.0
-[ $rc -eq 0 ] && [ ! -e "$TMP/boots/boot-6.log" ] && outcome "ok: nothing to roll back"
-ok $? "rollback.yml again: nothing to roll back, no boot"
+# rollback.yml's boot back and its second run (nothing to roll back)
+# were shown above with 1.0.0 and in ansible.sh: not again (CI time).
 
 done_testing

@@ -202,7 +202,7 @@ logged tampered 'keel verify refused the pack \(exit 4\): .*the signature does n
 	outcome tampered 'FAILED at .*signature does not match'
 ok $? "  tampered: reported failed: the signature does not match"
 
-# --- offline.yml: three images on one staging host ------------------------
+# --- offline.yml: four images on one staging host ------------------------
 played offline
 st=0
 [ $rc -eq 2 ] || st=1
