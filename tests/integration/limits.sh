@@ -12,7 +12,7 @@ cd "$W" || exit 1
 lim() {  # lim NAME: the value of NAME in installer/pack_limits.h
 	_e=$(sed -n "s/^#define $1[[:space:]]*\([^/]*\).*/\1/p" \
 		"$top_srcdir/installer/pack_limits.h" | sed 's/\([0-9]\)[uUlL]\{1,\}/\1/g')
-	[ -n "$_e" ] || { echo "Bail out! $1 is not in limits.h"; exit 1; }
+	[ -n "$_e" ] || { echo "Bail out! $1 is not in pack_limits.h"; exit 1; }
 	echo $(($_e))
 }
 MANIFEST_MAX=$(lim KEEL_MANIFEST_MAX)
