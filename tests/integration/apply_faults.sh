@@ -16,11 +16,7 @@ STRIDE=${KEEL_FAULT_STRIDE:-1} FIRST=${KEEL_FAULT_FIRST:-1}
 case $STRIDE in [1-9] | [1-9][0-9]) ;; *) echo "Bail out! KEEL_FAULT_STRIDE=$STRIDE: give 1 to 99"; exit 1 ;; esac
 case $FIRST in [1-9] | [1-9][0-9]) ;; *) echo "Bail out! KEEL_FAULT_FIRST=$FIRST: give 1 to 99"; exit 1 ;; esac
 . "$top_srcdir/tests/integration/apply_fixture.sh"
-SHIM=$top_builddir/tests/fault/faultshim.so
-[ -f "$SHIM" ] || skip_all "tests/fault/faultshim.so is not built"
-# An ASan keel must accept a preloaded library ahead of its runtime.
-ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
-export ASAN_OPTIONS
+need_shim
 need_pki
 make_apply_fixture
 points=0

@@ -1,6 +1,7 @@
 # tests/integration/apply_fixture.sh: two service packs (1.0.0, and 1.1.0
 # superseding it) and a target root with files they replace; sourced.
-# Sets PACK1, PACK2 and makes $TMP/base, a target nothing was applied to.
+# Sets PACK1, PACK2 and makes $TMP/base, a target nothing was applied to;
+# need_shim finds the fault-injection library.
 make_apply_fixture() {
 	src=$TMP/src
 	mkdir -p "$src"
@@ -43,4 +44,14 @@ JSON
 	printf 'the old tool\n' >"$base/usr/sbin/keel-tool"
 	chmod 0700 "$base/usr/sbin/keel-tool"
 	ln -s /nonexistent/target "$base/etc/keel/link"
+}
+
+# need_shim: SHIM, the fault-injection library keel is run under (skips
+# the test when it is not built).
+need_shim() {
+	SHIM=$top_builddir/tests/fault/faultshim.so
+	[ -f "$SHIM" ] || skip_all "tests/fault/faultshim.so is not built"
+	# An ASan keel must accept a preloaded library ahead of its runtime.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	export ASAN_OPTIONS
 }

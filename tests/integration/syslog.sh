@@ -7,10 +7,7 @@
 command -v busybox >/dev/null && busybox syslogd --help >/dev/null 2>&1 ||
 	skip_all "busybox with syslogd missing (Debian package busybox-static)"
 unshare -rm true 2>/dev/null || skip_all "unshare -rm is not allowed here"
-SHIM=$top_builddir/tests/fault/faultshim.so
-[ -f "$SHIM" ] || skip_all "tests/fault/faultshim.so is not built"
-ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
-export ASAN_OPTIONS
+need_shim
 need_pki
 make_apply_fixture
 R=$TMP/root
