@@ -1,5 +1,5 @@
-/* cpu_check.c: decides from CPUID and MSRs whether one logical CPU can run
- * keel-hv (Intel SDM vol. 3 ch. 24 and app. A; AMD APM vol. 2 ch. 15). */
+/* cpu_check.c: whether one logical CPU can run keel-hv, by the rule keel-hv
+ * itself applies (keel/cpu_requirements.h), with the reasons in words. */
 #include "config.h"
 
 #include <string.h>
@@ -9,45 +9,17 @@
 
 /* CPUID leaves and bits. */
 #define LEAF_VENDOR        0x00000000u
-#define LEAF_FEATURES      0x00000001u
+#define LEAF_FEATURES      KEEL_CPUID_FEATURES
 #define LEAF_HV_VENDOR     0x40000000u
-#define LEAF_EXT_MAX       0x80000000u
-#define LEAF_EXT_FEATURES  0x80000001u
+#define LEAF_EXT_MAX       KEEL_CPUID_EXT_MAX
+#define LEAF_EXT_FEATURES  KEEL_CPUID_EXT_FEATURES
 #define LEAF_BRAND_FIRST   0x80000002u
 #define LEAF_BRAND_LAST    0x80000004u
-#define LEAF_SVM           0x8000000Au
 
-#define F1_ECX_VMX         (1u << 5)
 #define F1_ECX_HYPERVISOR  (1u << 31)
-#define EXT_EDX_LM         (1u << 29)
-#define EXT_ECX_SVM        (1u << 2)
-#define SVM_EDX_NP         (1u << 0)
+/* Not requirements: what check-cpu reports beside the verdict. */
 #define SVM_EDX_NRIPS      (1u << 3)
 #define SVM_EDX_DECODE     (1u << 7)
-
-/* MSRs and bits. */
-#define MSR_FEATURE_CONTROL      0x0000003Au
-#define MSR_VMX_BASIC            0x00000480u
-#define MSR_VMX_PROCBASED        0x00000482u
-#define MSR_VMX_PROCBASED2       0x0000048Bu
-#define MSR_VMX_EPT_VPID_CAP     0x0000048Cu
-#define MSR_VMX_TRUE_PROCBASED   0x0000048Eu
-#define MSR_VM_CR                0xC0010114u
-
-#define FC_LOCK                  (1ull << 0)
-#define FC_VMX_OUTSIDE_SMX       (1ull << 2)
-#define VMX_BASIC_TRUE_CTLS      (1ull << 55)
-/* Allowed-1 settings live in the high half of the control MSRs. */
-#define ALLOWED1(v)              ((uint32_t)((v) >> 32))
-#define PROC_SECONDARY           (1u << 31)
-#define PROC2_EPT                (1u << 1)
-#define PROC2_VPID               (1u << 5)
-#define PROC2_UNRESTRICTED       (1u << 7)
-#define EPT_WALK_4               (1ull << 6)
-#define EPT_WB                   (1ull << 14)
-#define EPT_2M                   (1ull << 16)
-#define VM_CR_LOCK               (1ull << 3)
-#define VM_CR_SVMDIS             (1ull << 4)
 
 /* Adds a reason once: several unreadable MSRs often share one. */
 static void add_reason(struct cpu_report *r, const char *text)
@@ -179,24 +151,38 @@ static void check_hypervisor(const struct cpu_source *src, uint32_t ecx1,
 			"machine in the host (QEMU/KVM, Hyper-V, VMware ...)."));
 }
 
-/* Reads a required MSR; on failure the verdict becomes unknown, with what
- * that means and the source's reason why. */
-static int need_msr(const struct cpu_source *src, uint32_t msr,
-		    uint64_t *val, struct cpu_report *r)
+/* --- the shared rule: keel/cpu_requirements.h, read through src ------ */
+
+static int io_cpuid(void *ctx, uint32_t leaf, struct keel_cpuid *out)
 {
+	struct cpu_source_io *io = ctx;
+	struct cpuid_regs4 q;
+
+	if (io->src->cpuid(io->src->ctx, leaf, 0, &q) != 0)
+		return -1;
+	*out = (struct keel_cpuid){ q.eax, q.ebx, q.ecx, q.edx };
+	return 0;
+}
+
+/* Keeps the source's reason for the first MSR that could not be read. */
+static int io_rdmsr(void *ctx, uint32_t msr, uint64_t *val)
+{
+	struct cpu_source_io *io = ctx;
 	const char *why = NULL;
 
-	if (src->rdmsr(src->ctx, msr, val, &why) == 0)
+	if (io->src->rdmsr(io->src->ctx, msr, val, &why) == 0)
 		return 0;
-	worsen(r, CPU_UNKNOWN, r->backend == CPU_BACKEND_VTX ?
-	       _("The processor's model-specific registers could not be "
-		 "read, so whether the firmware enabled VT-x and whether it "
-		 "has EPT and unrestricted guest is unknown.") :
-	       _("The processor's model-specific registers could not be "
-		 "read, so whether the firmware enabled AMD-V is unknown."));
-	if (why)
-		add_reason(r, why);
+	if (!io->why)
+		io->why = why;
 	return -1;
+}
+
+struct keel_cpu_io cpu_source_io(struct cpu_source_io *ctx,
+				 const struct cpu_source *src)
+{
+	ctx->src = src;
+	ctx->why = NULL;
+	return (struct keel_cpu_io){ io_cpuid, io_rdmsr, ctx };
 }
 
 static const char *vtx_firmware_advice(enum cpu_vendor v)
@@ -211,83 +197,125 @@ static const char *vtx_firmware_advice(enum cpu_vendor v)
 		 "setup (BIOS/UEFI), then power the machine off and on.");
 }
 
-/* IA32_FEATURE_CONTROL: locked with VMX outside SMX clear means only the
- * firmware setup can turn VT-x on; unlocked, keel-hv sets and locks it. */
-static void check_feature_control(const struct cpu_source *src,
-				  struct cpu_report *r)
+static const char *vtx_lacks(uint32_t need)
 {
-	uint64_t fc;
+	switch (need) {
+	case KEEL_NEED_VMX_TRUE_CTLS:
+		return _("The processor's VT-x has no true controls "
+			 "(IA32_VMX_BASIC bit 55), so no unrestricted guest: "
+			 "keel-hv cannot run on this processor.");
+	case KEEL_NEED_VMX_NMI:
+		return _("The processor's VT-x has no NMI exiting, virtual "
+			 "NMIs or NMI-window exiting: keel-hv needs them and "
+			 "cannot run on this processor.");
+	case KEEL_NEED_VMX_BITMAPS:
+		return _("The processor's VT-x has no I/O or MSR bitmaps: "
+			 "keel-hv needs them and cannot run on this "
+			 "processor.");
+	case KEEL_NEED_VMX_SECONDARY:
+		return _("The processor's VT-x has no secondary controls, so "
+			 "no EPT and no unrestricted guest: keel-hv needs "
+			 "both and cannot run on this processor.");
+	case KEEL_NEED_EPT:
+		return _("The processor's VT-x has no EPT (extended page "
+			 "tables): keel-hv needs it and cannot run on this "
+			 "processor.");
+	case KEEL_NEED_UNRESTRICTED:
+		return _("The processor's VT-x has no unrestricted guest "
+			 "mode: keel-hv needs it to run the system's real-mode "
+			 "and boot code and cannot run on this processor.");
+	case KEEL_NEED_VMX_EFER_PAT:
+		return _("The processor's VT-x cannot load and save EFER and "
+			 "PAT on VM entry and exit: keel-hv needs this and "
+			 "cannot run on this processor.");
+	case KEEL_NEED_EPT_WALK_4:
+	case KEEL_NEED_EPT_WB:
+		return _("The processor's EPT lacks the 4-level page walk or "
+			 "write-back paging structures that keel-hv needs: "
+			 "keel-hv cannot run on this processor.");
+	case KEEL_NEED_EPT_2M:
+		return _("The processor's EPT has no 2 MiB pages: keel-hv "
+			 "maps the system with them and cannot run on this "
+			 "processor.");
+	}
+	return NULL;
+}
 
-	if (need_msr(src, MSR_FEATURE_CONTROL, &fc, r) != 0)
-		return;
-	r->fw_known = true;
-	r->fw_locked = (fc & FC_LOCK) != 0;
-	/* Unlocked counts as enabled: keel-hv sets the bit and locks it. */
-	r->fw_enabled = !r->fw_locked || (fc & FC_VMX_OUTSIDE_SMX) != 0;
-	if (r->fw_locked && !r->fw_enabled)
-		worsen(r, CPU_DISABLED, vtx_firmware_advice(r->vendor));
-	else if (!r->fw_locked)
+static const char *amdv_lacks(uint32_t need)
+{
+	if (need == KEEL_NEED_NPT)
+		return _("The processor's AMD-V has no nested paging (NPT/RVI): "
+			 "keel-hv needs it and cannot run on this processor.");
+	if (need == KEEL_NEED_SVM_FIRMWARE)
+		return _("AMD-V is switched off by the firmware: enable SVM "
+			 "Mode / AMD-V in the firmware setup (BIOS/UEFI), then "
+			 "power the machine off and on.");
+	return NULL;
+}
+
+/* What cannot be read is unknown, not absent: say what is left open. */
+static const char *unknown_text(uint32_t need)
+{
+	if (need == KEEL_NEED_NPT)
+		return _("The AMD-V feature leaf (CPUID 8000000Ah) could not "
+			 "be read, so nested paging is unknown.");
+	if (need == KEEL_NEED_SVM_FIRMWARE)
+		return _("The processor's model-specific registers could not "
+			 "be read, so whether the firmware enabled AMD-V is "
+			 "unknown.");
+	return _("The processor's model-specific registers could not be "
+		 "read, so whether the firmware enabled VT-x and whether it "
+		 "has EPT and unrestricted guest is unknown.");
+}
+
+/* The verdict of the rule keel-hv applies at boot, with a reason for each
+ * requirement that is missing or could not be read. */
+static void report_verdict(struct keel_cpu_verdict v,
+			   const struct cpu_source_io *io, struct cpu_report *r)
+{
+	bool unread = v.unknown != 0;
+	uint32_t need;
+
+	for (; v.missing; v.missing &= ~need) {
+		need = keel_cpu_need_first(v.missing);
+		if (need == KEEL_NEED_VMX_FIRMWARE)
+			worsen(r, CPU_DISABLED, vtx_firmware_advice(r->vendor));
+		else if (need == KEEL_NEED_SVM_FIRMWARE)
+			worsen(r, CPU_DISABLED, amdv_lacks(need));
+		else
+			worsen(r, CPU_INCAPABLE, r->backend == CPU_BACKEND_VTX ?
+			       vtx_lacks(need) : amdv_lacks(need));
+	}
+	for (; v.unknown; v.unknown &= ~need) {
+		need = keel_cpu_need_first(v.unknown);
+		worsen(r, CPU_UNKNOWN, unknown_text(need));
+	}
+	if (unread && io->why)
+		add_reason(r, io->why);
+}
+
+static void describe_vtx(const struct keel_vmx_state *s,
+			 struct keel_cpu_verdict v, struct cpu_report *r)
+{
+	uint32_t proc2 = KEEL_VMX_ALLOWED1(s->proc2);
+	uint32_t ept_caps = KEEL_NEED_EPT_WALK_4 | KEEL_NEED_EPT_WB |
+			    KEEL_NEED_EPT_2M;
+
+	r->fw_known = (s->read & KEEL_READ_FC) != 0;
+	r->fw_locked = r->fw_known && (s->feature_control & KEEL_FC_LOCK);
+	r->fw_enabled = r->fw_known &&
+			keel_vmx_firmware_allows(s->feature_control);
+	/* EPT counts only as keel-hv can use it: with the walk, WB and 2 MiB
+	 * pages its tables need. */
+	r->ept = (s->read & KEEL_READ_PROC2) && (proc2 & KEEL_VMX_PROC2_EPT) &&
+		 !(v.missing & ept_caps) && !(v.unknown & ept_caps);
+	r->unrestricted_guest = (s->read & KEEL_READ_PROC2) &&
+				(proc2 & KEEL_VMX_PROC2_UNRESTRICTED);
+	r->vpid = keel_vmx_vpid_usable(s);
+	if (r->fw_known && !r->fw_locked)
 		add_reason(r, _("The firmware left VT-x unlocked: keel-hv "
 				"enables and locks it at boot."));
-}
-
-/* EPT is usable only with the 4-level walk and write-back paging
- * structures keel-hv builds; 2 MiB pages keep its tables small. */
-static void check_ept_caps(const struct cpu_source *src, struct cpu_report *r)
-{
-	uint64_t cap;
-
-	if (need_msr(src, MSR_VMX_EPT_VPID_CAP, &cap, r) != 0)
-		return;
-	if (!(cap & EPT_WALK_4) || !(cap & EPT_WB)) {
-		r->ept = false;
-		worsen(r, CPU_INCAPABLE,
-		       _("The processor's EPT lacks the 4-level page walk or "
-			 "write-back paging structures that keel-hv needs: "
-			 "keel-hv cannot run on this processor."));
-	} else if (!(cap & EPT_2M)) {
-		add_reason(r, _("The processor's EPT has no 2 MiB pages: "
-				"keel-hv maps the guest with 4 KiB pages, "
-				"which costs memory and speed."));
-	}
-}
-
-static void check_vmx_caps(const struct cpu_source *src, struct cpu_report *r)
-{
-	uint64_t basic, proc, proc2;
-	uint32_t allowed2;
-
-	if (need_msr(src, MSR_VMX_BASIC, &basic, r) != 0)
-		return;
-	if (need_msr(src, (basic & VMX_BASIC_TRUE_CTLS) ?
-		     MSR_VMX_TRUE_PROCBASED : MSR_VMX_PROCBASED, &proc, r) != 0)
-		return;
-	if (!(ALLOWED1(proc) & PROC_SECONDARY)) {
-		worsen(r, CPU_INCAPABLE,
-		       _("The processor's VT-x has no secondary controls, so "
-			 "no EPT and no unrestricted guest: keel-hv needs "
-			 "both and cannot run on this processor."));
-		return;
-	}
-	if (need_msr(src, MSR_VMX_PROCBASED2, &proc2, r) != 0)
-		return;
-	allowed2 = ALLOWED1(proc2);
-	r->ept = (allowed2 & PROC2_EPT) != 0;
-	r->vpid = (allowed2 & PROC2_VPID) != 0;
-	r->unrestricted_guest = (allowed2 & PROC2_UNRESTRICTED) != 0;
-	if (!r->ept)
-		worsen(r, CPU_INCAPABLE,
-		       _("The processor's VT-x has no EPT (extended page "
-			 "tables): keel-hv needs it and cannot run on this "
-			 "processor."));
-	else
-		check_ept_caps(src, r);
-	if (!r->unrestricted_guest)
-		worsen(r, CPU_INCAPABLE,
-		       _("The processor's VT-x has no unrestricted guest "
-			 "mode: keel-hv needs it to run the system's real-mode "
-			 "and boot code and cannot run on this processor."));
-	if (!r->vpid)
+	if ((s->read & KEEL_READ_PROC2) && !r->vpid)
 		add_reason(r, _("The processor's VT-x has no VPID: keel-hv "
 				"runs, but flushes the TLB on every exit."));
 }
@@ -295,7 +323,12 @@ static void check_vmx_caps(const struct cpu_source *src, struct cpu_report *r)
 static void check_vtx(const struct cpu_source *src, uint32_t ecx1,
 		      struct cpu_report *r)
 {
-	r->vmx = (ecx1 & F1_ECX_VMX) != 0;
+	struct cpu_source_io ctx;
+	struct keel_cpu_io io = cpu_source_io(&ctx, src);
+	struct keel_vmx_state s;
+	struct keel_cpu_verdict v;
+
+	r->vmx = (ecx1 & KEEL_CPUID1_ECX_VMX) != 0;
 	if (!r->vmx) {
 		worsen(r, CPU_INCAPABLE, r->under_hypervisor ?
 		       _("The virtual processor has no VT-x (VMX): the "
@@ -307,59 +340,46 @@ static void check_vtx(const struct cpu_source *src, uint32_t ecx1,
 		return;
 	}
 	r->backend = CPU_BACKEND_VTX;
-	check_feature_control(src, r);
-	check_vmx_caps(src, r);
+	keel_vmx_read(&io, &s);
+	v = keel_vmx_decide(&s);
+	report_verdict(v, &ctx, r);
+	describe_vtx(&s, v, r);
 }
 
-static void check_svm_features(const struct cpu_source *src,
-			       uint32_t ext_max, struct cpu_report *r)
+static void describe_amdv(const struct keel_svm_state *s,
+			  struct cpu_report *r)
 {
-	struct cpuid_regs4 q;
-
-	if (read_leaf(src, LEAF_SVM, ext_max, &q) != 0) {
-		worsen(r, CPU_UNKNOWN,
-		       _("The AMD-V feature leaf (CPUID 8000000Ah) could not "
-			 "be read, so nested paging is unknown."));
-		return;
+	if (s->read & KEEL_READ_SVM_LEAF) {
+		r->asids = s->svm_leaf.ebx;
+		r->npt = (s->svm_leaf.edx & KEEL_CPUID_SVM_EDX_NP) != 0;
+		r->nrip_save = (s->svm_leaf.edx & SVM_EDX_NRIPS) != 0;
+		r->decode_assists = (s->svm_leaf.edx & SVM_EDX_DECODE) != 0;
+		if (!r->nrip_save)
+			add_reason(r, _("The processor's AMD-V has no NRIP "
+					"save: keel-hv runs, decoding exits "
+					"itself."));
+		if (!r->decode_assists)
+			add_reason(r, _("The processor's AMD-V has no decode "
+					"assists: keel-hv runs, decoding exits "
+					"itself."));
 	}
-	r->asids = q.ebx;
-	r->npt = (q.edx & SVM_EDX_NP) != 0;
-	r->nrip_save = (q.edx & SVM_EDX_NRIPS) != 0;
-	r->decode_assists = (q.edx & SVM_EDX_DECODE) != 0;
-	if (!r->npt)
-		worsen(r, CPU_INCAPABLE,
-		       _("The processor's AMD-V has no nested paging (NPT/RVI): "
-			 "keel-hv needs it and cannot run on this processor."));
-	if (!r->nrip_save)
-		add_reason(r, _("The processor's AMD-V has no NRIP save: "
-				"keel-hv runs, decoding exits itself."));
-	if (!r->decode_assists)
-		add_reason(r, _("The processor's AMD-V has no decode assists: "
-				"keel-hv runs, decoding exits itself."));
+	/* VM_CR.SVMDIS set means the firmware switched AMD-V off; with LOCK
+	 * set only the firmware setup (or the SVM key) can switch it on. */
+	if (s->read & KEEL_READ_VM_CR) {
+		r->fw_known = true;
+		r->fw_locked = (s->vm_cr & KEEL_VM_CR_LOCK) != 0;
+		r->fw_enabled = (s->vm_cr & KEEL_VM_CR_SVMDIS) == 0;
+	}
 }
 
-/* VM_CR.SVMDIS set means the firmware switched AMD-V off; with LOCK set
- * only the firmware setup (or the SVM key) can switch it on again. */
-static void check_vm_cr(const struct cpu_source *src, struct cpu_report *r)
+static void check_amdv(const struct cpu_source *src, uint32_t ext_ecx,
+		       struct cpu_report *r)
 {
-	uint64_t vm_cr;
+	struct cpu_source_io ctx;
+	struct keel_cpu_io io = cpu_source_io(&ctx, src);
+	struct keel_svm_state s;
 
-	if (need_msr(src, MSR_VM_CR, &vm_cr, r) != 0)
-		return;
-	r->fw_known = true;
-	r->fw_locked = (vm_cr & VM_CR_LOCK) != 0;
-	r->fw_enabled = (vm_cr & VM_CR_SVMDIS) == 0;
-	if (!r->fw_enabled)
-		worsen(r, CPU_DISABLED,
-		       _("AMD-V is switched off by the firmware: enable SVM "
-			 "Mode / AMD-V in the firmware setup (BIOS/UEFI), then "
-			 "power the machine off and on."));
-}
-
-static void check_amdv(const struct cpu_source *src, uint32_t ext_max,
-		       uint32_t ext_ecx, struct cpu_report *r)
-{
-	r->svm = (ext_ecx & EXT_ECX_SVM) != 0;
+	r->svm = (ext_ecx & KEEL_CPUID_EXT1_ECX_SVM) != 0;
 	if (!r->svm) {
 		worsen(r, CPU_INCAPABLE, r->under_hypervisor ?
 		       _("The virtual processor has no AMD-V (SVM): the "
@@ -371,8 +391,9 @@ static void check_amdv(const struct cpu_source *src, uint32_t ext_max,
 		return;
 	}
 	r->backend = CPU_BACKEND_AMDV;
-	check_svm_features(src, ext_max, r);
-	check_vm_cr(src, r);
+	keel_svm_read(&io, &s);
+	report_verdict(keel_svm_decide(&s), &ctx, r);
+	describe_amdv(&s, r);
 }
 
 /* Long mode and the extended leaves; returns -1 when they are unknown. */
@@ -400,7 +421,7 @@ static int check_long_mode(const struct cpu_source *src, uint32_t *ext_max,
 		return -1;
 	}
 	*ext_ecx = q.ecx;
-	r->long_mode = (q.edx & EXT_EDX_LM) != 0;
+	r->long_mode = (q.edx & KEEL_CPUID_EXT1_EDX_LM) != 0;
 	if (!r->long_mode)
 		worsen(r, CPU_INCAPABLE,
 		       _("The processor has no 64-bit long mode: keel-hv and "
@@ -409,8 +430,7 @@ static int check_long_mode(const struct cpu_source *src, uint32_t *ext_max,
 }
 
 static void check_backend(const struct cpu_source *src, uint32_t ecx1,
-			  uint32_t ext_max, uint32_t ext_ecx,
-			  struct cpu_report *r)
+			  uint32_t ext_ecx, struct cpu_report *r)
 {
 	switch (r->vendor) {
 	case CPU_VENDOR_INTEL:
@@ -420,7 +440,7 @@ static void check_backend(const struct cpu_source *src, uint32_t ecx1,
 		break;
 	case CPU_VENDOR_AMD:
 	case CPU_VENDOR_HYGON:
-		check_amdv(src, ext_max, ext_ecx, r);
+		check_amdv(src, ext_ecx, r);
 		break;
 	default:
 		worsen(r, CPU_INCAPABLE,
@@ -463,7 +483,7 @@ void cpu_check(const struct cpu_source *src, struct cpu_report *r)
 	if (!ext_ok && (r->vendor == CPU_VENDOR_AMD ||
 			r->vendor == CPU_VENDOR_HYGON))
 		return;
-	check_backend(src, ecx1, ext_max, ext_ecx, r);
+	check_backend(src, ecx1, ext_ecx, r);
 }
 
 const char *cpu_verdict_name(enum cpu_verdict v)

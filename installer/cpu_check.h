@@ -1,5 +1,5 @@
-/* cpu_check.h: can one logical CPU run keel-hv: vendor, VT-x or AMD-V with
- * nested paging, firmware enablement, an outer hypervisor; and the verdict. */
+/* cpu_check.h: can one logical CPU run keel-hv: vendor, VT-x or AMD-V as
+ * keel/cpu_requirements.h requires, firmware, an outer hypervisor; verdict. */
 #ifndef KEEL_CPU_CHECK_H
 #define KEEL_CPU_CHECK_H
 
@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "cpu_source.h"
+#include "payload/include/keel/cpu_requirements.h"
 
 enum cpu_vendor {
 	CPU_VENDOR_OTHER = 0,
@@ -59,6 +60,17 @@ struct cpu_report {
 /* Examines one CPU through src and fills r (never fails: what cannot be
  * read makes the verdict CPU_UNKNOWN with a reason). */
 void cpu_check(const struct cpu_source *src, struct cpu_report *r);
+
+/* The rule of keel/cpu_requirements.h reads through a keel_cpu_io; this
+ * one reads src, keeping in ctx->why the reason of the first MSR that
+ * could not be read. keel-hv's probe, compiled for the host, reads dumps
+ * through it in the tests. */
+struct cpu_source_io {
+	const struct cpu_source *src;
+	const char *why;
+};
+struct keel_cpu_io cpu_source_io(struct cpu_source_io *ctx,
+				 const struct cpu_source *src);
 
 /* Names for output and JSON: "capable", "unknown", "disabled",
  * "incapable"; "intel", ...; "vt-x", "amd-v", "none". Not translated. */

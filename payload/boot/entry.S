@@ -1,6 +1,8 @@
 /* entry.S: from GRUB's 32-bit hand-over (EAX = magic, EBX = MBI) to
  * keel_main in 64-bit long mode on identity-mapped page tables of our own. */
 
+#include "keel/cpu_requirements.h"
+
 #define CR0_PE (1 << 0)
 #define CR0_PG (1 << 31)
 #define CR4_PAE (1 << 5)
@@ -8,7 +10,6 @@
 #define EFER_LME (1 << 8)
 #define PTE_P_W 0x003                /* present, writable */
 #define PTE_P_W_PS 0x083             /* present, writable, large page */
-#define CPUID_LM (1 << 29)           /* 0x80000001 EDX: long mode */
 #define CPUID_PDPE1GB (1 << 26)      /* 0x80000001 EDX: 1 GiB pages */
 #define COM1 0x3f8
 #define BOOT_STACK_SIZE 0x8000
@@ -27,13 +28,15 @@ _start:
 	movl %ebx, %esi
 	movl $boot_stack_top, %esp
 
-	movl $0x80000000, %eax
+	/* Long mode: the one requirement keel check-cpu shares with this
+	 * code rather than with a backend's probe. */
+	movl $KEEL_CPUID_EXT_MAX, %eax
 	cpuid
-	cmpl $0x80000001, %eax
+	cmpl $KEEL_CPUID_EXT_FEATURES, %eax
 	jb no_long_mode
-	movl $0x80000001, %eax
+	movl $KEEL_CPUID_EXT_FEATURES, %eax
 	cpuid
-	testl $CPUID_LM, %edx
+	testl $KEEL_CPUID_EXT1_EDX_LM, %edx
 	jz no_long_mode
 	movl %edx, %ebx                 /* keep the feature bits */
 

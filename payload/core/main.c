@@ -19,6 +19,7 @@
 #include "phys.h"
 #include "serial.h"
 #include "virt.h"
+#include "virt_probe.h"
 #include "x86.h"
 
 #define GIB (1ull << 30)
@@ -136,29 +137,14 @@ static void apply_options(const struct boot_info *bi, struct hv_options *opt)
 		gate_entry[i] = opt->entry[i];
 }
 
-/* The backend of the processor's own extension. When none can run, *why
- * says why: the reason of the one the processor has (disabled, no nested
- * paging), or that it has neither. */
+/* The backend of the processor's own extension (virt_probe.c decides, by
+ * the rule keel check-cpu applies too). */
 static const struct virt_backend *pick_backend(const char **why)
 {
 	static const struct virt_backend *const all[] = { &svm_backend,
 							  &vmx_backend };
-	const char *reason;
-	size_t i;
 
-	*why = "the processor has neither AMD-V (SVM) nor VT-x (VMX)";
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
-		switch (all[i]->probe(&reason)) {
-		case VIRT_USABLE:
-			return all[i];
-		case VIRT_UNUSABLE:
-			*why = reason;
-			break;
-		case VIRT_ABSENT:
-			break;
-		}
-	}
-	return NULL;
+	return virt_pick(all, sizeof(all) / sizeof(all[0]), why);
 }
 
 _Noreturn static void boot_native(const struct linux_entry *e,

@@ -45,7 +45,7 @@ void svm_msr_intercepts(uint8_t *msrpm)
 	 * VM_HSAVE_PA: writing them could disable SVM or make the next
 	 * VMRUN save our state into the session's memory. */
 	msrpm_set(msrpm, MSR_EFER, MSRPM_READ | MSRPM_WRITE);
-	msrpm_set(msrpm, MSR_VM_CR, MSRPM_READ | MSRPM_WRITE);
+	msrpm_set(msrpm, KEEL_MSR_VM_CR, MSRPM_READ | MSRPM_WRITE);
 	msrpm_set(msrpm, MSR_VM_HSAVE_PA, MSRPM_READ | MSRPM_WRITE);
 	/* Moving the local APIC onto our range, or changing how DRAM is
 	 * decoded, would reach hypervisor memory from below the nested page

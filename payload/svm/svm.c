@@ -10,35 +10,13 @@
 #include "panic.h"
 #include "svm/svm.h"
 #include "svm/vmcb.h"
-#include "virt.h"
+#include "virt_probe.h"
 #include "x86.h"
 
-#define SVM_EDX_NP (1u << 0)
-
+/* The decision is keel/cpu_requirements.h's, the one keel check-cpu makes. */
 static enum virt_probe svm_probe(const char **why)
 {
-	uint32_t a, b, c, d;
-
-	cpuid_count(0x80000000u, 0, &a, &b, &c, &d);
-	if (a < 0x8000000au) {
-		*why = "the processor has no AMD-V (SVM)";
-		return VIRT_ABSENT;
-	}
-	cpuid_count(0x80000001u, 0, &a, &b, &c, &d);
-	if (!(c & CPUID_EXT1_ECX_SVM)) {
-		*why = "the processor has no AMD-V (SVM)";
-		return VIRT_ABSENT;
-	}
-	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
-		*why = "AMD-V is disabled in the firmware setup (VM_CR.SVMDIS)";
-		return VIRT_UNUSABLE;
-	}
-	cpuid_count(0x8000000au, 0, &a, &b, &c, &d);
-	if (!(d & SVM_EDX_NP)) {
-		*why = "AMD-V without nested paging (NPT) is not supported";
-		return VIRT_UNUSABLE;
-	}
-	return VIRT_USABLE;
+	return svm_caps_probe(&hv_cpu_io, why);
 }
 
 /* Nested walks count as user accesses: every level needs U as well as W.

@@ -3,9 +3,7 @@
 #ifndef KEEL_HV_SVM_SVM_H
 #define KEEL_HV_SVM_SVM_H
 
-#define MSR_VM_CR 0xc0010114u
 #define MSR_VM_HSAVE_PA 0xc0010117u
-#define VM_CR_SVMDIS (1u << 4)
 
 /* Offsets in struct svm_gprs, for vmrun.S. */
 #define GPR_RBX 0
@@ -28,7 +26,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "keel/cpu_requirements.h"
 #include "svm/vmcb.h"
+#include "virt.h"
+
+/* Whether AMD-V, read through io, has all keel-hv needs: the rule of
+ * keel/cpu_requirements.h that keel check-cpu applies too (probe.c). */
+enum virt_probe svm_caps_probe(const struct keel_cpu_io *io, const char **why);
 
 /* The guest's general registers that VMRUN does not switch: RAX and RSP
  * live in the VMCB, everything else here. */

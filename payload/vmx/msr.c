@@ -49,8 +49,8 @@ void vmx_msr_intercepts(uint8_t *bitmap)
 	/* VT-x is not there for the session: its capability MSRs and the
 	 * feature control MSR answer as on a processor without it. */
 	refuse(bitmap, MSR_VMX_FIRST, MSR_VMX_LAST);
-	bitmap_set(bitmap, MSR_FEATURE_CONTROL, BITMAP_READ);
-	bitmap_set(bitmap, MSR_FEATURE_CONTROL, BITMAP_WRITE);
+	bitmap_set(bitmap, KEEL_MSR_FEATURE_CONTROL, BITMAP_READ);
+	bitmap_set(bitmap, KEEL_MSR_FEATURE_CONTROL, BITMAP_WRITE);
 	/* The dual-monitor treatment of SMM would run an SMM monitor of the
 	 * session's choosing underneath keel-hv. */
 	bitmap_set(bitmap, MSR_SMM_MONITOR_CTL, BITMAP_WRITE);
@@ -68,9 +68,10 @@ void vmx_msr_intercepts(uint8_t *bitmap)
 
 int vmx_msr_read(uint32_t msr, uint64_t *val)
 {
-	if (msr != MSR_FEATURE_CONTROL)
+	if (msr != KEEL_MSR_FEATURE_CONTROL)
 		return -1;   /* VT-x, PT, DS, unmapped: as without them */
-	*val = rdmsr(msr) & ~(FEATURE_CONTROL_VMX | FEATURE_CONTROL_VMX_SMX);
+	*val = rdmsr(msr) &
+	       ~(KEEL_FC_VMX_OUTSIDE_SMX | KEEL_FC_VMX_INSIDE_SMX);
 	return 0;
 }
 

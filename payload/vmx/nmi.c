@@ -17,7 +17,7 @@ static volatile bool pending;
  * at any point of the exit loop. */
 static void nmi_window(bool on)
 {
-	vmcs_write(PROC_CONTROLS, vmx_caps.proc | (on ? PROC_NMI_WINDOW : 0));
+	vmcs_write(PROC_CONTROLS, vmx_caps.proc | (on ? KEEL_VMX_PROC_NMI_WINDOW : 0));
 }
 
 /* Takes the pending NMI, if any, in one step the NMI handler cannot

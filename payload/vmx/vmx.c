@@ -7,12 +7,11 @@
 #include "heap.h"
 #include "log.h"
 #include "panic.h"
-#include "virt.h"
+#include "virt_probe.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx.h"
 #include "x86.h"
 
-#define LEAF1_ECX_VMX (1u << 5)
 #define LEAF1_ECX_XSAVE (1u << 26)
 #define CR4_VMXE (1ull << 13)
 #define CR4_OSXSAVE (1ull << 18)
@@ -24,23 +23,10 @@ extern uint64_t gdt64_tss[2];
 
 struct range vmx_hv_range;
 
+/* The decision is keel/cpu_requirements.h's, the one keel check-cpu makes. */
 static enum virt_probe vmx_probe(const char **why)
 {
-	uint32_t a, b, c, d;
-	uint64_t fc;
-
-	cpuid_count(1, 0, &a, &b, &c, &d);
-	if (!(c & LEAF1_ECX_VMX)) {
-		*why = "the processor has no VT-x (VMX)";
-		return VIRT_ABSENT;
-	}
-	fc = rdmsr(MSR_FEATURE_CONTROL);
-	if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMX)) {
-		*why = "VT-x is disabled in the firmware setup "
-		       "(IA32_FEATURE_CONTROL)";
-		return VIRT_UNUSABLE;
-	}
-	return vmx_caps_read(&vmx_caps, why) ? VIRT_USABLE : VIRT_UNUSABLE;
+	return vmx_caps_probe(&hv_cpu_io, &vmx_caps, why);
 }
 
 /* EPT has its own page sizes, apart from those of CPUID. */
@@ -72,13 +58,13 @@ uint64_t vmx_host_tss(void)
  * would. VMXON also needs the CR0 and CR4 bits VMX fixes. */
 static void enable_vmx(void)
 {
-	uint64_t fc = rdmsr(MSR_FEATURE_CONTROL);
+	uint64_t fc = rdmsr(KEEL_MSR_FEATURE_CONTROL);
 	uint64_t cr0 = read_cr0(), cr4 = read_cr4();
 	uint32_t a, b, c, d;
 
-	if (!(fc & FEATURE_CONTROL_LOCK))
-		wrmsr(MSR_FEATURE_CONTROL,
-		      fc | FEATURE_CONTROL_VMX | FEATURE_CONTROL_LOCK);
+	if (!(fc & KEEL_FC_LOCK))
+		wrmsr(KEEL_MSR_FEATURE_CONTROL,
+		      fc | KEEL_FC_VMX_OUTSIDE_SMX | KEEL_FC_LOCK);
 	cr0 = (cr0 | vmx_caps.cr0_fixed0) & vmx_caps.cr0_fixed1;
 	cr4 = (cr4 | vmx_caps.cr4_fixed0 | CR4_VMXE) & vmx_caps.cr4_fixed1;
 	/* XSETBV on the session's behalf needs OSXSAVE in the host. */

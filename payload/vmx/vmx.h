@@ -19,46 +19,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "keel/cpu_requirements.h"
 #include "loader.h"
 #include "virt.h"
 
 #define VMX_HOST_TR 0x20         /* boot/entry.S's TSS slot */
-#define MSR_FEATURE_CONTROL 0x3au
-#define FEATURE_CONTROL_LOCK (1ull << 0)
-#define FEATURE_CONTROL_VMX_SMX (1ull << 1)
-#define FEATURE_CONTROL_VMX (1ull << 2)
-#define MSR_VMX_BASIC 0x480u
 #define MSR_VMX_FIRST 0x480u     /* the capability MSRs, 0x480-0x493 */
 #define MSR_VMX_LAST 0x493u
 
-/* Pin-based controls. */
-#define PIN_NMI_EXITING (1u << 3)
-#define PIN_VIRTUAL_NMIS (1u << 5)
-/* Primary processor-based controls. */
-#define PROC_NMI_WINDOW (1u << 22)
-#define PROC_USE_IO_BITMAPS (1u << 25)
-#define PROC_USE_MSR_BITMAPS (1u << 28)
-#define PROC_SECONDARY (1u << 31)
+/* The controls keel-hv takes when the processor has them; those it
+ * requires, and the MSRs that say so, are in keel/cpu_requirements.h. */
 /* Secondary processor-based controls. */
-#define PROC2_EPT (1u << 1)
 #define PROC2_RDTSCP (1u << 3)
-#define PROC2_VPID (1u << 5)
-#define PROC2_UNRESTRICTED (1u << 7)
 #define PROC2_INVPCID (1u << 12)
 #define PROC2_XSAVES (1u << 20)
 #define PROC2_WAITPKG (1u << 26)
 /* VM-exit controls. */
 #define EXITCTL_SAVE_DEBUG (1u << 2)
-#define EXITCTL_HOST_64 (1u << 9)
-#define EXITCTL_SAVE_PAT (1u << 18)
-#define EXITCTL_LOAD_PAT (1u << 19)
-#define EXITCTL_SAVE_EFER (1u << 20)
-#define EXITCTL_LOAD_EFER (1u << 21)
 /* VM-entry controls. */
 #define ENTRY_LOAD_DEBUG (1u << 2)
 #define ENTRY_IA32E (1u << 9)
-#define ENTRY_LOAD_PAT (1u << 14)
-#define ENTRY_LOAD_EFER (1u << 15)
 
 /* What this processor's VT-x offers, and the controls keel-hv chose. */
 struct vmx_caps {
@@ -70,9 +50,11 @@ struct vmx_caps {
 	bool vpid;                /* VPID on, with INVVPID all-context */
 };
 
-/* Fills c from the capability MSRs; false with *why when VT-x lacks what
- * keel-hv needs (caps.c). */
-bool vmx_caps_read(struct vmx_caps *c, const char **why);
+/* Whether VT-x, read through io, has all keel-hv needs (the rule of
+ * keel/cpu_requirements.h); if so fills c from the capability MSRs, else
+ * *why says what is missing (caps.c). */
+enum virt_probe vmx_caps_probe(const struct keel_cpu_io *io,
+			       struct vmx_caps *c, const char **why);
 extern struct vmx_caps vmx_caps;
 
 struct vmx_gprs {

@@ -114,6 +114,9 @@ if [ -d "$data" ]; then
 	dump_case GenuineIntel0000F34_P4_Prescott_CPUID.txt - incapable
 	dump_case $skl vmx-enabled.msr capable
 	dump_case $skl vmx-locked-off.msr disabled
+	# keel-hv maps the system with 2 MiB EPT pages and refuses an EPT
+	# without them (keel/cpu_requirements.h): check-cpu must say so.
+	dump_case $skl vmx-ept-no-2m.msr incapable
 	# Without MSRs nobody can tell whether the firmware enabled VT-x.
 	dump_case $skl - unknown
 	dump_case $rome svm-enabled.msr capable
@@ -125,6 +128,11 @@ if [ -d "$data" ]; then
 		grep -q '^Backend: *VT-x' "$TMP/out" &&
 		grep -q 'firmware' "$TMP/out"
 	ok $? "the human report names VT-x, the verdict and the firmware"
+
+	run "$KEEL" check-cpu --cpuid-dump "$data/$skl" \
+		--msr-dump "$MSR/vmx-ept-no-2m.msr"
+	[ "$rc" -eq "$(verdict_code incapable)" ] && grep -q '2 MiB' "$TMP/out"
+	ok $? "EPT without 2 MiB pages: the report says why"
 else
 	ok 0 "CPUID dumps # SKIP $data missing (set KEEL_TESTDATA)"
 fi

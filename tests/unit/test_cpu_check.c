@@ -10,134 +10,8 @@
 #include "cpu_check.h"
 #include "cpuid_dump.h"
 #include "tests/tap.h"
+#include "tests/unit/cpu_fake.h"
 #include "tests/unit/cpu_testdata.h"
-
-/* --- a synthetic processor: a small table of leaves and MSRs ---------- */
-
-/* The dump entry types serve as table rows (subleaves are not needed);
- * 16 of each is more than any case uses. */
-struct fake_cpu {
-	struct cpuid_dump_entry leaves[16];
-	size_t n_leaves;
-	struct msr_dump_entry msrs[16];
-	size_t n_msrs;
-	unsigned int msr_reads;      /* proves MSRs are left alone */
-};
-
-static const char fake_why[] = "test: this MSR cannot be read";
-
-static int fake_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
-		      struct cpuid_regs4 *r)
-{
-	const struct fake_cpu *f = ctx;
-	size_t i;
-
-	(void)subleaf;
-	for (i = 0; i < f->n_leaves; i++)
-		if (f->leaves[i].leaf == leaf) {
-			*r = f->leaves[i].r;
-			return 0;
-		}
-	return -1;
-}
-
-static int fake_rdmsr(void *ctx, uint32_t msr, uint64_t *val,
-		      const char **why)
-{
-	struct fake_cpu *f = ctx;
-	size_t i;
-
-	f->msr_reads++;
-	for (i = 0; i < f->n_msrs; i++)
-		if (f->msrs[i].msr == msr) {
-			*val = f->msrs[i].val;
-			return 0;
-		}
-	*why = fake_why;
-	return -1;
-}
-
-/* set_leaf and set_msr add a row or replace the one already there. */
-static void set_leaf(struct fake_cpu *f, uint32_t leaf, uint32_t a,
-		     uint32_t b, uint32_t c, uint32_t d)
-{
-	size_t i;
-
-	for (i = 0; i < f->n_leaves && f->leaves[i].leaf != leaf; i++)
-		;
-	if (i == f->n_leaves)
-		f->n_leaves++;
-	f->leaves[i].leaf = leaf;
-	f->leaves[i].r = (struct cpuid_regs4){ a, b, c, d };
-}
-
-static void set_msr(struct fake_cpu *f, uint32_t msr, uint64_t val)
-{
-	size_t i;
-
-	for (i = 0; i < f->n_msrs && f->msrs[i].msr != msr; i++)
-		;
-	if (i == f->n_msrs)
-		f->n_msrs++;
-	f->msrs[i].msr = msr;
-	f->msrs[i].val = val;
-}
-
-static void drop_msr(struct fake_cpu *f, uint32_t msr)
-{
-	size_t i;
-
-	for (i = 0; i < f->n_msrs; i++)
-		if (f->msrs[i].msr == msr)
-			f->msrs[i] = f->msrs[--f->n_msrs];
-}
-
-/* A brand "  Test CPU" padded with spaces and NULs, in 80000002-4. */
-static void set_brand(struct fake_cpu *f)
-{
-	set_leaf(f, 0x80000002, 0x65542020, 0x43207473, 0x00205550, 0);
-	set_leaf(f, 0x80000003, 0, 0, 0, 0);
-	set_leaf(f, 0x80000004, 0, 0, 0, 0);
-}
-
-/* A VT-x processor (Coffee Lake signature 906EAh) that has all keel-hv
- * needs, VT-x enabled and locked by the firmware. Leaves are given as EAX,
- * EBX, ECX, EDX; the vendor id reads EBX-EDX-ECX ("Genu" "ineI" "ntel"). */
-static void intel_good(struct fake_cpu *f)
-{
-	memset(f, 0, sizeof *f);
-	set_leaf(f, 0, 0x16, 0x756E6547u, 0x6C65746Eu, 0x49656E69u);
-	set_leaf(f, 1, 0x000906EA, 0, 1u << 5, 0);
-	set_leaf(f, 0x80000000, 0x80000008, 0, 0, 0);
-	set_leaf(f, 0x80000001, 0, 0, 0, 1u << 29);
-	set_brand(f);
-	set_msr(f, 0x3A, 0x5);                         /* lock, VMX on */
-	set_msr(f, 0x480, 1ull << 55);                 /* true controls */
-	set_msr(f, 0x48E, (uint64_t)(1u << 31) << 32); /* secondary ctls */
-	set_msr(f, 0x48B, (uint64_t)((1u << 1) | (1u << 5) | (1u << 7)) << 32);
-	set_msr(f, 0x48C, (1ull << 6) | (1ull << 14) | (1ull << 16));
-}
-
-/* An AMD-V processor (Vermeer signature A20F12h) with nested paging,
- * NRIP save and decode assists, SVM left on by the firmware. */
-static void amd_good(struct fake_cpu *f)
-{
-	memset(f, 0, sizeof *f);
-	set_leaf(f, 0, 0x10, 0x68747541u, 0x444D4163u, 0x69746E65u);
-	set_leaf(f, 1, 0x00A20F12, 0, 0, 0);
-	set_leaf(f, 0x80000000, 0x80000020, 0, 0, 0);
-	set_leaf(f, 0x80000001, 0x00A20F12, 0, 1u << 2, 1u << 29);
-	set_leaf(f, 0x8000000A, 1, 0x8000, 0, 0x89);   /* NP, NRIPS, decode */
-	set_brand(f);
-	set_msr(f, 0xC0010114, 0);
-}
-
-static void run(struct fake_cpu *f, struct cpu_report *r)
-{
-	struct cpu_source src = { fake_cpuid, fake_rdmsr, f, 3 };
-
-	cpu_check(&src, r);
-}
 
 static bool has_reason(const struct cpu_report *r, const char *needle)
 {
@@ -272,18 +146,57 @@ static void test_intel_features(void)
 	run(&f, &r);
 	is_int(r.verdict, CPU_INCAPABLE, "no secondary controls: incapable");
 
-	/* Without true controls the plain PROCBASED_CTLS MSR counts. */
+	/* keel-hv needs the true controls: the plain ones do not count. */
 	intel_good(&f);
 	set_msr(&f, 0x480, 0);
-	set_msr(&f, 0x48E, 0);
 	set_msr(&f, 0x482, (uint64_t)(1u << 31) << 32);
 	run(&f, &r);
-	is_int(r.verdict, CPU_CAPABLE, "no true controls: 482h read");
+	is_int(r.verdict, CPU_INCAPABLE, "no true controls: incapable");
+	ok(has_reason(&r, "true controls"), "no true controls: says so");
 
 	intel_good(&f);
 	set_msr(&f, 0x48C, (1ull << 6) | (1ull << 16));
 	run(&f, &r);
 	is_int(r.verdict, CPU_INCAPABLE, "EPT without write-back: incapable");
+}
+
+/* What keel-hv's probe refuses, check-cpu must refuse too. */
+static void test_intel_hv_needs(void)
+{
+	struct fake_cpu f;
+	struct cpu_report r;
+
+	intel_good(&f);
+	set_msr(&f, 0x48C, (1ull << 6) | (1ull << 14) | (1ull << 32) |
+		(1ull << 42));
+	run(&f, &r);
+	is_int(r.verdict, CPU_INCAPABLE, "EPT without 2 MiB pages: incapable");
+	ok(!r.ept && has_reason(&r, "2 MiB"), "no 2 MiB EPT pages: says so");
+
+	intel_good(&f);
+	set_msr(&f, 0x48D, (uint64_t)(1u << 3) << 32);
+	run(&f, &r);
+	is_int(r.verdict, CPU_INCAPABLE, "no virtual NMIs: incapable");
+	ok(has_reason(&r, "virtual NMIs"), "no virtual NMIs: says so");
+
+	intel_good(&f);
+	set_msr(&f, 0x48E, (uint64_t)((1u << 22) | (1u << 25) |
+				      (1u << 31)) << 32);
+	run(&f, &r);
+	is_int(r.verdict, CPU_INCAPABLE, "no MSR bitmaps: incapable");
+
+	intel_good(&f);
+	set_msr(&f, 0x490, (uint64_t)(1u << 14) << 32);
+	run(&f, &r);
+	is_int(r.verdict, CPU_INCAPABLE, "no EFER load on entry: incapable");
+	ok(has_reason(&r, "EFER"), "no EFER load: says so");
+
+	/* VPID without INVVPID all-context: keel-hv leaves VPID off. */
+	intel_good(&f);
+	set_msr(&f, 0x48C, (1ull << 6) | (1ull << 14) | (1ull << 16));
+	run(&f, &r);
+	is_int(r.verdict, CPU_CAPABLE, "VPID without INVVPID: capable");
+	ok(!r.vpid && has_reason(&r, "VPID"), "VPID without INVVPID: a note");
 }
 
 static void test_amd(void)
@@ -581,6 +494,7 @@ int main(void)
 	test_intel_firmware();
 	test_intel_unreadable();
 	test_intel_features();
+	test_intel_hv_needs();
 	test_amd();
 	test_hypervisor();
 	test_other();
