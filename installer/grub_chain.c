@@ -77,11 +77,17 @@ static int make_entry(const struct target *t, const struct grub_files *f,
 		      struct keel_error *err)
 {
 	struct grub_boot b;
+	char *options = NULL;
 	int rc = grub_entry_boot(e, f->where[0], &b, err);
 
 	if (rc)
 		return rc;
-	rc = check_kernel(t, &b, err);
+	/* The signed words, so quoted that GRUB's lexer gives them back. */
+	if (hv->m->boot_options && !(options =
+				     grub_quote_args(hv->m->boot_options)))
+		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	if (!rc)
+		rc = check_kernel(t, &b, err);
 	c->hv_path = grub_keel_hv_path(&b, hv->m->boot_hypervisor);
 	if (!rc && !c->hv_path && errno == EINVAL)
 		rc = keel_error_set(err, KEEL_ENOTAPPLICABLE,
@@ -93,9 +99,10 @@ static int make_entry(const struct target *t, const struct grub_files *f,
 	c->cmdline = strdup(b.cmdline);
 	if (!rc && c->hv_path && c->chained && c->kernel && c->cmdline)
 		*entry = grub_keel_entry(e, &b, hv->m->version, c->hv_path,
-					 hv->m->boot_options);
+					 options);
 	if (!rc && !*entry)
 		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	free(options);
 	grub_boot_free(&b);
 	return rc;
 }

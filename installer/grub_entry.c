@@ -253,6 +253,53 @@ static char *append_quoted(char *s, const char *text)
 	return append(s, "'");
 }
 
+/* Only these characters never mean anything to GRUB's script lexer
+ * (grub-core/script/yylex.l): no quote, escape, variable, comment,
+ * separator, redirection, brace or glob. */
+static int plain_word(const char *w, size_t n)
+{
+	static const char *const reserved[] = {
+		"case", "do", "done", "elif", "else", "esac", "fi", "for",
+		"function", "if", "in", "select", "then", "time", "until",
+		"while", NULL };
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') ||
+		      (w[i] >= 'A' && w[i] <= 'Z') ||
+		      (w[i] >= '0' && w[i] <= '9') ||
+		      strchr("._,:=/+-@%", w[i])))
+			return 0;
+	for (i = 0; reserved[i]; i++)
+		if (strlen(reserved[i]) == n && memcmp(reserved[i], w, n) == 0)
+			return 0;
+	return n > 0;
+}
+
+char *grub_quote_args(const char *options)
+{
+	char *s = strdup(""), *word;
+	size_t n;
+
+	for (; s && *options; options += n) {
+		options += strspn(options, " ");
+		n = strcspn(options, " ");
+		if (n == 0)
+			break;
+		word = strndup(options, n);
+		if (!word) {
+			free(s);
+			return NULL;
+		}
+		if (*s)
+			s = append(s, " ");
+		s = plain_word(word, n) ? append(s, word)
+					: append_quoted(s, word);
+		free(word);
+	}
+	return s;
+}
+
 /* line without the entry's own indentation (that of its first line), so
  * conditions inside keep theirs. */
 static const char *unindented(const char *line, const char *first)

@@ -40,11 +40,20 @@ int grub_keel_hv_line(const struct grub_item *e, const struct grub_boot *b,
  * boot/, where the kernel is. */
 char *grub_keel_hv_path(const struct grub_boot *b, const char *hv_rel);
 
+/* options (words separated by spaces, as boot.options has them) as GRUB
+ * script arguments that GRUB's lexer turns back into exactly those words:
+ * a word of plain characters as it is, any other in single quotes ('\''
+ * for a quote in it). Words joined by one space. malloc'd; NULL when out
+ * of memory. */
+char *grub_quote_args(const char *options);
+
 /* The menuentry "keel-VERSION": e's body with its linux line turned into
  * "multiboot2 HV_PATH entry=keel-VERSION [HV_OPTIONS]" (keel-hv answers
  * keel commit with that id) + "module2 KERNEL CMDLINE" and its
  * initrd line into "module2 INITRD"; everything else (insmod, search, set
- * root) as e has it. malloc'd text, NULL when out of memory. */
+ * root) as e has it. hv_options is GRUB script text: grub_quote_args()'s
+ * result, or the options of an existing keel entry as written. malloc'd
+ * text, NULL when out of memory. */
 char *grub_keel_entry(const struct grub_item *e, const struct grub_boot *b,
 		      const char *version, const char *hv_path,
 		      const char *hv_options);

@@ -320,6 +320,35 @@ static int sets_entry(const char *options)
 	return 0;
 }
 
+/* GRUB hands the options to keel-hv through its loader command line,
+ * which puts a backslash before each of these (Linux undoes that;
+ * keel-hv's options have no use for them), so keel-hv would not get the
+ * bytes the vendor signed. Everything else is quoted by grub_quote_args. */
+static int check_option_chars(struct mf_ctx *c, const char *options)
+{
+	const char *bad = strpbrk(options, "\"'\\");
+	const char *p;
+	size_t n;
+
+	if (bad)
+		return mf_fail(c, _("boot.options contains %s, which GRUB would "
+				    "pass to keel-hv with a backslash added; "
+				    "keel-hv's options never need one."),
+			       *bad == '"' ? _("a double quote (\")")
+			       : *bad == '\'' ? _("a single quote (')")
+			       : _("a backslash (\\)"));
+	/* A word that is just a brace would read back as a block. */
+	for (p = options; *p; p += n) {
+		p += strspn(p, " ");
+		n = strcspn(p, " ");
+		if (n == 1 && (*p == '{' || *p == '}'))
+			return mf_fail(c, _("boot.options has the word \"%c\" "
+					    "on its own, which keel could not "
+					    "read back from GRUB's menu."), *p);
+	}
+	return KEEL_OK;
+}
+
 static int parse_boot(struct mf_ctx *c, struct json_object *top,
 		      struct keel_manifest *m)
 {
@@ -347,6 +376,8 @@ static int parse_boot(struct mf_ctx *c, struct json_object *top,
 	/* The options go into a GRUB menu entry: one line, no escapes. */
 	if (!rc && m->boot_options)
 		rc = mf_no_control(c, "boot.options", m->boot_options, "");
+	if (!rc && m->boot_options)
+		rc = check_option_chars(c, m->boot_options);
 	if (!rc && m->boot_options && sets_entry(m->boot_options))
 		rc = mf_fail(c, _("boot.options sets entry=, which keel writes "
 				  "itself so that keel commit can tell which "

@@ -35,6 +35,7 @@ static int parse_path(struct mf_ctx *c, struct json_object *e,
 {
 	enum pack_path_verdict v;
 	char where[MF_WHERE_MAX];
+	const char *area;
 	char q[80];
 	int rc;
 
@@ -42,15 +43,21 @@ static int parse_path(struct mf_ctx *c, struct json_object *e,
 	if (rc || !*out)
 		return rc;
 	v = pack_path_check(*out);
-	if (v == PACK_PATH_OK)
-		return KEEL_OK;
 	mf_where(where, prefix, key);
-	return mf_fail(c, _("%s \"%s\" is not a valid pack path: %s."), where,
-		       mf_quote(*out, q), pack_path_reason(v));
+	if (v != PACK_PATH_OK)
+		return mf_fail(c, _("%s \"%s\" is not a valid pack path: %s."),
+			       where, mf_quote(*out, q), pack_path_reason(v));
+	/* A source names a file below --from, not on the target. */
+	if (strcmp(key, "path") == 0 && (area = pack_path_protected(*out)))
+		return mf_fail(c, _("%s \"%s\" is in %s, which a pack may "
+				    "never install into or replace."), where,
+			       mf_quote(*out, q), area);
+	return KEEL_OK;
 }
 
 /* "0" and three octal digits: permission bits only, since a pack must
- * not be able to install setuid, setgid or sticky files. */
+ * not be able to install setuid, setgid or sticky files; and not writable
+ * by others, or any user could change what root later runs or reads. */
 static int parse_mode(struct mf_ctx *c, struct json_object *e,
 		      const char *prefix, struct keel_file *f)
 {
@@ -65,6 +72,11 @@ static int parse_mode(struct mf_ctx *c, struct json_object *e,
 		f->mode = 0;
 		for (i = 1; i < 4 && s[i] >= '0' && s[i] <= '7'; i++)
 			f->mode = f->mode * 8 + (unsigned)(s[i] - '0');
+		if (i == 4 && (f->mode & 0002))
+			return mf_fail(c, _("%s.mode \"%s\" lets every user "
+					    "write the file; a pack may not "
+					    "install world-writable files."),
+				       prefix, mf_quote(s, q));
 		if (i == 4)
 			return KEEL_OK;
 	}

@@ -3,10 +3,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <strings.h>
 
+#include "boot_hooks.h"
+#include "boot_unit.h"
 #include "i18n.h"
 #include "pack_limits.h"
 #include "pack_path.h"
+#include "state.h"
 
 #define STAGING_SUFFIX ".keel-new"
 
@@ -107,4 +111,51 @@ const char *pack_path_reason(enum pack_path_verdict v)
 			 "MANIFEST.json.p7s, or a name ending in \".keel-new\"");
 	}
 	return _("the path is not acceptable");
+}
+
+/* What a pack must never install into: whoever writes there decides which
+ * signers keel trusts, which revocations it sees, what GRUB runs at boot
+ * (its menu, environment, modules, fonts: all of boot/grub, and the EFI
+ * system partition), what keel believes it installed, or replaces a file
+ * keel writes itself and takes back on rollback (the commit unit and the
+ * kernel hooks), which would then take the pack's file with it. */
+static const struct protected_area {
+	const char *prefix;
+	const char *what;   /* N_() text, translated when shown */
+} protected_areas[] = {
+	{ "etc/keel/trust.d", N_("keel's trust store") },
+	{ "etc/keel/crl.d", N_("keel's certificate revocation lists") },
+	{ "boot/grub", N_("GRUB's menu, environment and modules") },
+	{ "boot/efi", N_("the EFI system partition") },
+	{ STATE_DIR, N_("keel's own state") },
+	{ BOOT_UNIT_PATH, N_("the commit unit keel writes itself") },
+	{ BOOT_UNIT_WANTS, N_("the commit unit keel writes itself") },
+	{ BOOT_HOOK_POSTINST, N_("the kernel hooks keel writes itself") },
+	{ BOOT_HOOK_POSTRM, N_("the kernel hooks keel writes itself") },
+};
+
+/* path is prefix, or below it: whole components only. */
+static int within(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncasecmp(path, prefix, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '/');
+}
+
+const char *pack_path_protected(const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof protected_areas / sizeof protected_areas[0];
+	     i++)
+		if (within(path, protected_areas[i].prefix))
+			return _(protected_areas[i].what);
+	return NULL;
+}
+
+const char *pack_path_protected_area(size_t i)
+{
+	return i < sizeof protected_areas / sizeof protected_areas[0] ?
+	       protected_areas[i].prefix : NULL;
 }

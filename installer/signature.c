@@ -143,7 +143,7 @@ static int check_digests(CMS_ContentInfo *cms, const char *origin,
 		CMS_SignerInfo_get0_algs(sk_CMS_SignerInfo_value(infos, i), NULL,
 					 NULL, &alg, NULL);
 		nid = alg ? OBJ_obj2nid(alg->algorithm) : NID_undef;
-		if (nid != NID_sha256 && nid != NID_sha384 && nid != NID_sha512)
+		if (!trust_digest_acceptable(nid))
 			return keel_error_set(err, KEEL_ETRUST,
 				_("%s: the signature uses the digest %s; keel "
 				  "accepts only SHA-256, SHA-384 and SHA-512. "
@@ -355,6 +355,15 @@ static int check_usage(X509 *signer, const char *origin,
 	char name[512];
 
 	name_text(X509_get_subject_name(signer), name, sizeof name);
+	/* A CA's key signs certificates; one that also signs packs would let
+	 * a pack vouch for new signers of its own making. */
+	if (X509_check_ca(signer) != 0)
+		return keel_error_set(err, KEEL_ETRUST,
+			_("%s: the signer's certificate %s is a certificate "
+			  "authority (basicConstraints CA:TRUE or the keyCertSign "
+			  "key usage); keel accepts packs signed only by an "
+			  "end-entity code-signing certificate. Obtain a pack "
+			  "signed with one from your vendor."), origin, name);
 	if (!(flags & EXFLAG_XKUSAGE) ||
 	    !(X509_get_extended_key_usage(signer) & XKU_CODE_SIGN))
 		return keel_error_set(err, KEEL_ETRUST,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,9 +89,32 @@ static int open_file_bio(const char *path, BIO **out, struct keel_error *err)
 	return KEEL_OK;
 }
 
-/* Adds one PEM object to the store; returns 1 if one was read, 0 at the
- * end of the file or on a garbled object (told apart by the caller). */
-static int add_next(BIO *bio, X509_STORE *store, enum trust_kind kind)
+int trust_digest_acceptable(int md_nid)
+{
+	return md_nid == NID_sha256 || md_nid == NID_sha384 ||
+	       md_nid == NID_sha512;
+}
+
+/* A CRL signed over a digest keel refuses for pack signatures would let
+ * whoever can forge a collision withdraw a revocation. EdDSA signs the
+ * data itself, with no separate digest to weaken. */
+static int crl_signature_ok(const X509_CRL *crl, const char **alg)
+{
+	int sig = X509_CRL_get_signature_nid(crl), md, pk;
+
+	*alg = sig == NID_undef ? "?" : OBJ_nid2ln(sig);
+	if (!OBJ_find_sigid_algs(sig, &md, &pk))
+		return 0;
+	if (md == NID_undef)
+		return pk == NID_ED25519 || pk == NID_ED448;
+	return trust_digest_acceptable(md);
+}
+
+/* The next PEM object added to the store: 1 if one was, 0 at the end of
+ * the file or on a garbled object (told apart by the caller), -1 if the
+ * store refused it, -2 for a CRL over a weak digest (named in *alg). */
+static int add_next(BIO *bio, X509_STORE *store, enum trust_kind kind,
+		    const char **alg)
 {
 	int ok;
 
@@ -106,8 +130,11 @@ static int add_next(BIO *bio, X509_STORE *store, enum trust_kind kind)
 
 		if (!crl)
 			return 0;
-		ok = X509_STORE_add_crl(store, crl);
+		ok = crl_signature_ok(crl, alg) ? X509_STORE_add_crl(store, crl)
+						: -2;
 		X509_CRL_free(crl);
+		if (ok == -2)
+			return -2;
 	}
 	return ok ? 1 : -1;
 }
@@ -141,6 +168,7 @@ static int garbled(const char *path, enum trust_kind kind,
 static int load_file(X509_STORE *store, const char *path, enum trust_kind kind,
 		     int *count, struct keel_error *err)
 {
+	const char *alg = "?";
 	BIO *bio = NULL;
 	int n = 0, r, rc;
 
@@ -148,9 +176,17 @@ static int load_file(X509_STORE *store, const char *path, enum trust_kind kind,
 	if (rc)
 		return rc;
 	ERR_clear_error();
-	while ((r = add_next(bio, store, kind)) == 1)
+	while ((r = add_next(bio, store, kind, &alg)) == 1)
 		n++;
 	BIO_free(bio);
+	if (r == -2) {
+		ERR_clear_error();
+		return keel_error_set(err, KEEL_ETRUST,
+			_("the revocation list %s is signed with %s; keel accepts "
+			  "revocation lists, as signatures, only over SHA-256, "
+			  "SHA-384 or SHA-512: install the one your vendor signs "
+			  "with SHA-256, or remove this file"), path, alg);
+	}
 	if (r < 0)
 		return keel_error_openssl(err, KEEL_EFAIL,
 			_("cannot add %s to the trust store"), path);
@@ -170,6 +206,52 @@ static int wanted(const char *name, enum trust_kind kind)
 	if (n > 4 && strcmp(name + n - 4, ".pem") == 0)
 		return 1;
 	return kind == TRUST_CRLS && n > 4 && strcmp(name + n - 4, ".crl") == 0;
+}
+
+/* A DER revocation list (*.der), one whose suffix differs only in case
+ * (*.CRL, *.Pem) or one under its OpenSSL hash name (c_rehash's HASH.rN):
+ * the admin meant keel to read it. A hidden name (".old.crl") is one
+ * put out of the way on purpose. */
+static int looks_like_crl(const char *name)
+{
+	static const char *const suffixes[] = { ".der", ".crl", ".pem" };
+	size_t n = strlen(name), d = n, i;
+
+	if (name[0] == '.')
+		return 0;
+	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
+		if (n > 4 && strcasecmp(name + n - 4, suffixes[i]) == 0)
+			return 1;
+	while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
+		d--;
+	return d < n && d >= 2 && name[d - 1] == 'r' && name[d - 2] == '.';
+}
+
+/* An entry of trust.d or crl.d that keel does not read. Unread
+ * certificates only make verification stricter, so they are a warning;
+ * an unread revocation list would let a revoked signer through, so one
+ * that looks like a revocation list is refused, the rest warned about. */
+static int not_read(const char *dir, const char *name, enum trust_kind kind,
+		    struct keel_error *err)
+{
+	if (kind == TRUST_CRLS && looks_like_crl(name))
+		return keel_error_set(err, KEEL_ETRUST,
+			_("%s/%s looks like a revocation list, but keel reads "
+			  "only PEM files named *.pem or *.crl, so its "
+			  "revocations would be ignored: name it *.crl (if it "
+			  "is DER, convert it with `openssl crl -inform DER "
+			  "-outform PEM`), or remove it"), dir, name);
+	if (kind == TRUST_CRLS)
+		fprintf(stderr, _("keel: warning: %s/%s is not read: keel reads "
+				  "revocation lists only from PEM files named "
+				  "*.pem or *.crl; rename it or move it out of "
+				  "%s\n"), dir, name, dir);
+	else
+		fprintf(stderr, _("keel: warning: %s/%s is not read: keel reads "
+				  "trusted certificates only from PEM files "
+				  "named *.pem; rename it or move it out of "
+				  "%s\n"), dir, name, dir);
+	return KEEL_OK;
 }
 
 static int by_name(const void *a, const void *b)
@@ -193,6 +275,7 @@ static int list_dir(const char *dir, enum trust_kind kind, char ***out,
 	struct dirent *de;
 	char **names = NULL, **grown;
 	size_t n = 0;
+	int rc;
 
 	*out = NULL;
 	*count = 0;
@@ -201,8 +284,18 @@ static int list_dir(const char *dir, enum trust_kind kind, char ***out,
 			: keel_error_errno(err, KEEL_ETRUST, errno,
 				_("cannot read the directory %s"), dir);
 	while ((de = readdir(d)) != NULL) {
-		if (!wanted(de->d_name, kind))
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
 			continue;
+		if (!wanted(de->d_name, kind)) {
+			rc = not_read(dir, de->d_name, kind, err);
+			if (rc) {
+				closedir(d);
+				free_names(names, n);
+				return rc;
+			}
+			continue;
+		}
 		grown = realloc(names, (n + 1) * sizeof *names);
 		if (!grown || !(grown[n] = strdup(de->d_name))) {
 			closedir(d);

@@ -24,4 +24,9 @@ int trust_load(const char *root, const char *keyring,
 
 void trust_free(struct keel_trust *t);
 
+/* Whether keel accepts a signature over this digest (an OpenSSL NID):
+ * SHA-256, SHA-384, SHA-512; SHA-1 and older allow forged collisions.
+ * One rule for pack signatures and revocation lists. */
+int trust_digest_acceptable(int md_nid);
+
 #endif

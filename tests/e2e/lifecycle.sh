@@ -17,7 +17,11 @@ DEBIAN="Debian GNU/Linux"
 lc_first_four
 
 lc_step 5 "keel-1.1.0 (service pack 2): offline apply, trial boot, commit"
-server_pack 1.1.0 2 "$TMP/keel-1.1.0.ksp" || lc_bail "cannot make keel-1.1.0.ksp"
+# An option with what GRUB's script lexer would act on (; $ | & < > # { }):
+# keel quotes it in the entry, and keel-hv, which does not know it, logs
+# the command line it got from GRUB.
+HV_NOTE='note=a;b$c|d&e<f>g#h{i}j'
+server_pack 1.1.0 2 "$TMP/keel-1.1.0.ksp" "$HV_NOTE" || lc_bail "cannot make keel-1.1.0.ksp"
 run "$KEEL" apply --root "$SRV" --yes "$TMP/keel-1.1.0.ksp"
 ok $([ "$rc" -eq 11 ]; echo $?) "keel apply --root registers keel-1.1.0 over 1.0.0 (exit 11)"
 grep -q '^[[:space:]]*multiboot2 .*/boot/keel/keel-hv-1\.1\.0 ' "$SRV/boot/grub/custom.cfg"
@@ -25,6 +29,10 @@ ok $? "keel-1.1.0's entry loads keel-hv-1.1.0"
 server_boot "$SRV" trial-1.1.0 || lc_bail "cannot make or read the disk image"
 ok_boot "$TMP/trial-1.1.0.log" "the trial boot of keel-1.1.0 reaches the root session's end"
 lc_booted trial-1.1.0 "$(lc_title 1.1.0)" hv "GRUB takes the one-shot entry keel-1.1.0; keel-hv runs"
+grep -qF "entry=keel-1.1.0 $HV_NOTE\": unknown option \"$HV_NOTE\"" "$TMP/trial-1.1.0.log"
+ok $? "keel-hv got the option with ; \$ | & < > # { } through GRUB exactly as signed"
+grep -qF "entry=keel-1.1.0 $HV_NOTE\"" "$TMP/trial-1.1.0.log" ||
+	{ grep -a "command line" "$TMP/trial-1.1.0.log" | sed 's/^/#   /'; e2e_tail "$TMP/trial-1.1.0.log"; }
 ok_step "$TMP/trial-1.1.0.log" hvinfo 0 "keel hv info: keel-1.1.0's entry started keel-hv" \
 	"^Boot entry: +keel-1\\.1\\.0\$"
 ok_step "$TMP/trial-1.1.0.log" unit 0 "keel commit commits keel-1.1.0" \

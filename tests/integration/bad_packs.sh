@@ -135,7 +135,7 @@ refuse() {
 	_dir=$(dirname "$_pack")
 	_r0=$(tree_sum "$root") _d0=$(tree_sum "$_dir")
 	cd "$_dir" || return
-	run "$KEEL" "$verb" --root "$root" "$_pack"
+	run "$KEEL" $verb --root "$root" "$_pack"
 	cd "$W" || return
 	_why=
 	[ "$rc" -eq "$_code" ] || _why="exit $rc, want $_code;"
@@ -152,6 +152,11 @@ refuse() {
 verb=verify
 refuse_info() {  # refuse_info ARGS...: refuse, by keel info
 	verb=info
+	refuse "$@"
+	verb=verify
+}
+refuse_apply() {  # refuse_apply ARGS...: refuse, by keel apply --yes
+	verb="apply --yes"
 	refuse "$@"
 	verb=verify
 }
@@ -340,6 +345,84 @@ $F2,
 $(fentry "$P3" "$S3" "$H3" tool 4755)"
 new_case; signed "$W/m-setuid" "$E1" "$E2" "$E3"
 refuse 3 'mode' "a setuid mode in the manifest"
+# --- signed manifests that would take over what protects the target -----------
+# at PATH DESC [PATTERN]: a signed pack installing P1's bytes at PATH.
+at() {
+	new_case
+	manifest "m-at$n_case" "$(fentry "$1" "$S1" "$H1" doc),
+$F2,
+$F3"
+	signed "$W/m-at$n_case" "file:$1=$X/$P1" "$E2" "$E3"
+	refuse 3 "${3:-files\[0\]\.path \"$1\" is in .*which a pack may never install into}" "$2"
+}
+at etc/keel/trust.d/vendor.pem "a file in the trust store (a new root CA)" \
+	"\"etc/keel/trust.d/vendor.pem\" is in keel's trust store"
+refuse_info 3 "is in keel's trust store" "keel info refuses it too"
+refuse_apply 3 "is in keel's trust store" "keel apply refuses it too, changing nothing"
+at etc/keel/trust.d "the trust store directory itself"
+at etc/keel/crl.d/inter.crl "a file in crl.d (a CRL that revokes nothing)" \
+	"is in keel's certificate revocation lists"
+at boot/grub/grub.cfg "GRUB's menu grub.cfg" "is in GRUB's menu"
+at boot/grub/custom.cfg "GRUB's custom.cfg, where keel keeps its block"
+at boot/grub/grubenv "GRUB's environment block"
+at boot/grub/i386-pc/normal.mod "a GRUB module"
+at Boot/GRUB/grub.cfg "GRUB's menu spelt in other case (a FAT /boot folds it)"
+at boot/efi/EFI/debian/grubx64.efi "a boot loader on the EFI system partition" \
+	"is in the EFI system partition"
+at var/lib/keel/installed/bad "keel's own state" "is in keel's own state"
+at var/lib/keel "keel's state directory itself"
+at etc/systemd/system/keel-commit.service "the commit unit keel writes itself" \
+	"is in the commit unit keel writes itself"
+at etc/kernel/postinst.d/zzz-keel "the kernel hook keel writes itself" \
+	"is in the kernel hooks keel writes itself"
+manifest m-near "$(fentry etc/keel/trust.d.example/README "$S1" "$H1" doc),
+$F2,
+$F3"
+new_case; signed "$W/m-near" "file:etc/keel/trust.d.example/README=$X/$P1" "$E2" "$E3"
+run "$KEEL" verify --root "$root" "$C/pack.ksp"
+[ "$rc" -eq 0 ]
+ok $? "control: etc/keel/trust.d.example (a name that only starts the same) is accepted"
+manifest m-world "$F1,
+$F2,
+$(fentry "$P3" "$S3" "$H3" tool 0757)"
+new_case; signed "$W/m-world" "$E1" "$E2" "$E3"
+refuse 3 'files\[2\]\.mode "0757" lets every user write the file' "a world-writable file (0757)"
+manifest m-world2 "$(fentry "$P1" "$S1" "$H1" doc 0666),
+$F2,
+$F3"
+new_case; signed "$W/m-world2" "$E1" "$E2" "$E3"
+refuse 3 'world-writable' "a world-writable file (0666)"
+
+# boot.options reach GRUB's menu: what GRUB would change on the way to
+# keel-hv is refused; the rest is accepted (grub_quote_args quotes it).
+HV=boot/keel/keel-hv-1.0.0
+FHV="$(fentry "$HV" "$S1" "$H1" hypervisor),
+$F2,
+$F3"
+boot_top() {  # boot_top OPTIONS-AS-JSON-TEXT
+	printf '%s,\n  "boot": { "hypervisor": "%s", "options": "%s" }' "$TOP" "$HV" "$1"
+}
+manifest m-opts "$FHV" "$(boot_top 'serial=0x3f8 note=a;b$c|d{e}f')"
+new_case; signed "$W/m-opts" "file:$HV=$X/$P1" "$E2" "$E3"
+accept "control: boot.options with ; \$ | { } are accepted (keel quotes them for GRUB)"
+manifest m-optq "$FHV" "$(boot_top 'serial=0x3f8 x=\"y\"')"
+new_case; signed "$W/m-optq" "file:$HV=$X/$P1" "$E2" "$E3"
+refuse 3 'boot.options contains a double quote \("\), which GRUB would pass to keel-hv with a backslash' \
+	"a double quote in boot.options"
+manifest m-opta "$FHV" "$(boot_top "x='y'")"
+new_case; signed "$W/m-opta" "file:$HV=$X/$P1" "$E2" "$E3"
+refuse 3 "boot.options contains a single quote \\(')" "a single quote in boot.options"
+manifest m-optb "$FHV" "$(boot_top 'x=a\\b')"
+new_case; signed "$W/m-optb" "file:$HV=$X/$P1" "$E2" "$E3"
+refuse 3 'boot.options contains a backslash \(\\\)' "a backslash in boot.options"
+manifest m-optn "$FHV" "$(boot_top 'x\n}\nmenuentry evil {')"
+new_case; signed "$W/m-optn" "file:$HV=$X/$P1" "$E2" "$E3"
+refuse 3 'boot.options contains a control character \(0x0a\)' \
+	"a newline in boot.options (a second menu entry)"
+manifest m-optbr "$FHV" "$(boot_top 'x {')"
+new_case; signed "$W/m-optbr" "file:$HV=$X/$P1" "$E2" "$E3"
+refuse 3 'boot.options has the word "\{" on its own' "a lone brace word in boot.options"
+
 manifest m-role "$F1,
 $(fentry "$P2" "$S2" "$H2" firmware),
 $F3"

@@ -196,6 +196,27 @@ run "$SHOW" --chain "$R" 1.1.0
 [ $rc -eq 0 ] && [ "$(grep -c "^menuentry 'keel 1.1.0" "$R/boot/grub/custom.cfg")" = 1 ]
 ok $? "the same level again replaces its entry instead of adding one"
 
+# boot.options with what GRUB's script lexer would take as a separator,
+# variable, comment, redirection, brace, glob or reserved word: each such
+# word goes into the entry single-quoted, the plain ones as they are.
+OPTS='serial=0x3f8 note=a;b$c|d&e<f>g#h{i}j ~x* [y] !z if fi $x x${y}'
+TAB=$(printf '\t')
+WANT="${TAB}multiboot2 /boot/keel/keel-hv-1.0.0 entry=keel-1.0.0 serial=0x3f8 'note=a;b\$c|d&e<f>g#h{i}j' '~x*' '[y]' '!z' 'if' 'fi' '\$x' 'x\${y}'"
+fixture quoting FX_KERNELS="$K2"
+run "$SHOW" --chain "$R" 1.0.0 "$OPTS"
+[ $rc -eq 0 ] && grep -qxF "$WANT" "$R/boot/grub/custom.cfg"
+ok $? "boot.options: GRUB-special words single-quoted, plain ones as they are"
+[ $rc -eq 0 ] || diag "$(cat "$TMP/err")"
+grep -qxF "$WANT" "$R/boot/grub/custom.cfg" ||
+	diag "$(grep multiboot2 "$R/boot/grub/custom.cfg")"
+script_check "$R/boot/grub/custom.cfg" "custom.cfg with the quoted options passes grub-script-check"
+cat "$R/boot/grub/grub.cfg" "$R/boot/grub/custom.cfg" >"$TMP/quoted-all.cfg"
+script_check "$TMP/quoted-all.cfg" "grub.cfg followed by that custom.cfg passes too"
+run "$SHOW" --chain "$R" 1.0.0 "$OPTS"
+[ $rc -eq 0 ] && [ "$(grep -c multiboot2 "$R/boot/grub/custom.cfg")" = 1 ] &&
+	grep -qxF "$WANT" "$R/boot/grub/custom.cfg"
+ok $? "keel reads its own quoted entry back and writes it again unchanged"
+
 fixture notrial FX_KERNELS="$K2"
 run "$SHOW" --chain --no-trial "$R" 1.0.0
 [ $rc -eq 0 ] && ! grub-editenv "$R/boot/grub/grubenv" list | grep -q next_entry

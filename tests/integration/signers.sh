@@ -22,7 +22,7 @@ build() {
 	[ $rc -eq 0 ] || diag "keel-pack failed for $1: $(cat "$TMP/err")"
 }
 
-for s in signer ecsigner expired notyet noeku noext revoked; do
+for s in signer ecsigner expired notyet noeku noext revoked casigner; do
 	build $s "$PKI/chain.pem"
 done
 build untrusted
@@ -143,5 +143,80 @@ head -c 400 "$PKI/other-root.pem" >"$garbled/etc/keel/trust.d/vendor.pem"
 refused "a garbled PEM file in trust.d is named" \
 	"$garbled/etc/keel/trust.d/vendor.pem does not hold valid PEM certificates" \
 	"$garbled" "$TMP/signer.ksp"
+
+# A CA's key signs certificates; one that signs packs is refused (its
+# chain is valid: it is issued by the trusted root itself).
+refused "a signer that is itself a CA (CA:TRUE, codeSigning) is refused" \
+	"CN=keel test CA signer,O=keel test is a certificate authority" \
+	"$plain" "$TMP/casigner.ksp"
+
+# A revocation list over a digest keel refuses for signatures.
+sha1=$TMP/sha1
+root_with_crls "$sha1" "$PKI/sha1.crl.pem" "$PKI/root.crl.pem"
+refused "a CRL signed over SHA-1 is refused, naming the file" \
+	"the revocation list $sha1/etc/keel/crl.d/sha1.crl.pem is signed with sha1WithRSAEncryption" \
+	"$sha1" "$TMP/signer.ksp"
+
+# Files in crl.d that keel does not read: a CRL under another name is
+# refused (its revocations would be lost), anything else warned about.
+der=$TMP/der
+make_root "$der"
+"$OPENSSL" crl -in "$PKI/inter.crl.pem" -outform DER -out "$der/etc/keel/crl.d/inter.der"
+refused "a DER CRL (*.der) in crl.d is refused, not ignored" \
+	"$der/etc/keel/crl.d/inter.der looks like a revocation list, but keel reads only PEM files" \
+	"$der" "$TMP/revoked.ksp"
+hashed=$TMP/hashed
+make_root "$hashed"
+cp "$PKI/inter.crl.pem" "$hashed/etc/keel/crl.d/0a1b2c3d.r0"
+refused "a CRL under its OpenSSL hash name (HASH.r0) is refused, not ignored" \
+	"$hashed/etc/keel/crl.d/0a1b2c3d.r0 looks like a revocation list" \
+	"$hashed" "$TMP/revoked.ksp"
+
+upper=$TMP/upper
+make_root "$upper"
+cp "$PKI/inter.crl.pem" "$upper/etc/keel/crl.d/INTER.CRL"
+refused "a CRL whose suffix differs in case (*.CRL) is refused, not ignored" \
+	"$upper/etc/keel/crl.d/INTER.CRL looks like a revocation list" \
+	"$upper" "$TMP/revoked.ksp"
+# Named like a CRL but not a regular file: refused at once (a FIFO must
+# not make keel wait for a writer).
+fifo=$TMP/fifo
+make_root "$fifo"
+mkfifo "$fifo/etc/keel/crl.d/inter.crl"
+refused "a FIFO named *.crl in crl.d is refused without blocking" \
+	"$fifo/etc/keel/crl.d/inter.crl is not a regular file" \
+	"$fifo" "$TMP/signer.ksp"
+subdir=$TMP/subdir
+make_root "$subdir"
+mkdir "$subdir/etc/keel/trust.d/extra.pem"
+refused "a directory named *.pem in trust.d is refused" \
+	"$subdir/etc/keel/trust.d/extra.pem is not a regular file" \
+	"$subdir" "$TMP/signer.ksp"
+
+# warned DESC PATTERN: the last command's stderr has the warning.
+warned() {
+	grep -Eq -- "$2" "$TMP/err"
+	ok $? "$1"
+	grep -Eq -- "$2" "$TMP/err" || diag "stderr:" "$(cat "$TMP/err")"
+}
+stray=$TMP/stray
+root_with_crls "$stray" "$PKI/inter.crl.pem"
+printf 'CRLs from the vendor go here\n' >"$stray/etc/keel/crl.d/README"
+mkdir "$stray/etc/keel/crl.d/old"
+cp "$PKI/inter.crl.pem" "$stray/etc/keel/crl.d/.hidden.crl"
+cp "$PKI/other-root.pem" "$stray/etc/keel/trust.d/vendor.crt"
+accepted "stray files in crl.d and trust.d do not stop a good signer" \
+	"keel test signer" "$stray" "$TMP/signer.ksp"
+warned "a README in crl.d is reported on stderr" \
+	"^keel: warning: $stray/etc/keel/crl.d/README is not read: keel reads revocation lists only from PEM files named \\*.pem or \\*.crl"
+warned "a subdirectory of crl.d is reported on stderr" \
+	"^keel: warning: $stray/etc/keel/crl.d/old is not read"
+warned "a hidden file in crl.d is reported on stderr" \
+	"^keel: warning: $stray/etc/keel/crl.d/.hidden.crl is not read"
+warned "a *.crt in trust.d is reported on stderr" \
+	"^keel: warning: $stray/etc/keel/trust.d/vendor.crt is not read: keel reads trusted certificates only from PEM files named \*.pem"
+refused "the CRL next to the stray files is still applied" \
+	"CN=keel test revoked signer,O=keel test was revoked" \
+	"$stray" "$TMP/revoked.ksp"
 
 done_testing

@@ -7,7 +7,7 @@ set -eu
 out=$1
 openssl=${OPENSSL:-openssl}
 # Bump when the PKI's contents change, so old build trees get a new one.
-stamp="keel test PKI 1"
+stamp="keel test PKI 2"
 
 mkdir -p "$(dirname "$out")"
 # Every test of a parallel `make check` calls us: the first one builds,
@@ -100,6 +100,14 @@ keyUsage = critical, digitalSignature
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 
+# A CA that also claims codeSigning: keel refuses it as a signer.
+[ ext_casign ]
+basicConstraints = critical, CA:true
+keyUsage = critical, digitalSignature, keyCertSign
+extendedKeyUsage = codeSigning
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+
 [ ext_crl ]
 authorityKeyIdentifier = keyid:always
 EOF
@@ -173,6 +181,10 @@ ca inter -gencrl -out "$tmp/inter.crl.pem"
 ca inter -gencrl -crl_lastupdate 20200101000000Z \
 	-crl_nextupdate 20200201000000Z -out "$tmp/stale.crl.pem"
 ca root -gencrl -out "$tmp/root.crl.pem"
+# The same revocations, signed over SHA-1: keel refuses the digest.
+ca inter -gencrl -md sha1 -out "$tmp/sha1.crl.pem"
+issue root casigner "/O=keel test/CN=keel test CA signer" ext_casign \
+	-days 3650
 
 self_signed_root other-root "/O=other test/CN=other test root CA"
 issue other-root untrusted "/O=other test/CN=other test signer" ext_codesign \

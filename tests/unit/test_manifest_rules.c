@@ -152,6 +152,44 @@ static const struct mut_case signed_cases[] = {
 	  "\"boot/keel/keel-hv-1.2.0\", which is a file" },
 	{ "files[1].path", "\"boot\"", "files[0] \"boot/keel/keel-hv-1.2.0\" "
 	  "is below files[1] \"boot\"" },
+	/* what protects the target (pack_path_protected) */
+	{ "files[1].path", "\"etc/keel/trust.d/evil.pem\"", "files[1].path "
+	  "\"etc/keel/trust.d/evil.pem\" is in keel's trust store, which "
+	  "a pack may never install into" },
+	{ "files[1].path", "\"etc/keel/trust.d\"", "is in keel's trust "
+	  "store" },
+	{ "files[1].path", "\"etc/keel/crl.d/x.crl\"", "is in keel's "
+	  "certificate revocation lists" },
+	{ "files[1].path", "\"boot/grub/grub.cfg\"", "is in GRUB's menu, "
+	  "environment and modules" },
+	{ "files[1].path", "\"boot/grub/grubenv\"", "is in GRUB's menu" },
+	{ "files[1].path", "\"boot/grub/custom.cfg\"", "is in GRUB's menu" },
+	{ "files[1].path", "\"BOOT/Grub/GRUB.CFG\"", "is in GRUB's menu" },
+	{ "files[1].path", "\"boot/efi/EFI/BOOT/BOOTX64.EFI\"", "is in the "
+	  "EFI system partition" },
+	{ "files[1].path", "\"var/lib/keel/journal\"", "is in keel's own "
+	  "state" },
+	{ "files[1].path", "\"var/lib/keel\"", "is in keel's own state" },
+	{ "files[1].path", "\"etc/systemd/system/keel-commit.service\"",
+	  "is in the commit unit keel writes itself" },
+	{ "files[1].path", "\"etc/kernel/postinst.d/zzz-keel\"", "is in "
+	  "the kernel hooks keel writes itself" },
+	{ "files[1].mode", "\"0666\"", "files[1].mode \"0666\" lets every "
+	  "user write the file; a pack may not install world-writable files" },
+	{ "files[1].mode", "\"0002\"", "world-writable" },
+	{ "files[1].mode", "\"0777\"", "world-writable" },
+	{ "boot.options", "\"x=\\\"y\\\"\"", "boot.options contains a double "
+	  "quote (\"), which GRUB would pass to keel-hv with a backslash "
+	  "added" },
+	{ "boot.options", "\"x='y'\"", "boot.options contains a single "
+	  "quote (')" },
+	{ "boot.options", "\"a\\\\b\"", "boot.options contains a "
+	  "backslash (\\)" },
+	{ "boot.options", "\"a\\tb\"", "boot.options contains a control "
+	  "character (0x09)" },
+	{ "boot.options", "\"x {\"", "boot.options has the word \"{\" on its "
+	  "own" },
+	{ "boot.options", "\"} x\"", "boot.options has the word \"}\"" },
 	{ "files[1].size", "-1", "files[1].size is -1; it must be between 0 "
 	  "and 2147483648" },
 	{ "files[1].size", "2147483649", "files[1].size is 2147483649" },
@@ -309,6 +347,40 @@ static void test_prefix_between(void)
 	free(fine);
 }
 
+/* Names that only look like protected ones, a source below --from
+ * (not a target path), and options that only need quoting are fine. */
+static void test_protected_lookalikes(void)
+{
+	static const char *const paths[] = {
+		"\"etc/keel/trust.d.example/a\"", "\"boot/grubby\"",
+		"\"var/lib/keeler/x\"", "\"usr/share/doc/boot/grub/grub.cfg\"",
+		"\"etc/keel/keel-trust.d\"",
+	};
+	char *json, what[120];
+	size_t i;
+
+	for (i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		json = mutate(signed_base, "files[1].path", paths[i], NULL, NULL);
+		snprintf(what, sizeof what, "files[1].path %s is accepted",
+			 paths[i]);
+		manifest_free(parse_ok(json, MANIFEST_SIGNED, what));
+		free(json);
+	}
+	json = mutate(template_base, "files[0].source",
+		      "\"etc/keel/trust.d/README\"", NULL, NULL);
+	manifest_free(parse_ok(json, MANIFEST_TEMPLATE,
+			       "a source in etc/keel/trust.d below --from"));
+	free(json);
+	json = mutate(signed_base, "files[1].mode", "\"0775\"", NULL, NULL);
+	manifest_free(parse_ok(json, MANIFEST_SIGNED, "group-writable 0775"));
+	free(json);
+	json = mutate(signed_base, "boot.options",
+		      "\"serial=0x3f8 a;b$c|d&e<f>g#h{i}j !x if\"", NULL, NULL);
+	manifest_free(parse_ok(json, MANIFEST_SIGNED,
+			       "boot.options with GRUB-special characters"));
+	free(json);
+}
+
 int main(void)
 {
 	diag("manifest refusals, signed and template forms");
@@ -321,6 +393,7 @@ int main(void)
 	run_cases(MANIFEST_TEMPLATE, template_base, template_cases,
 		  sizeof template_cases / sizeof template_cases[0]);
 	test_prefix_between();
+	test_protected_lookalikes();
 	test_text_cases();
 	test_advice();
 	return done_testing();

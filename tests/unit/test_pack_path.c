@@ -143,6 +143,41 @@ static void test_reasons(void)
 	   "the length reason gives the limit");
 }
 
+/* Whole components of the protected prefixes, in any ASCII case. */
+static void test_protected(void)
+{
+	static const char *const refused[] = {
+		"etc/keel/trust.d", "etc/keel/trust.d/root.pem",
+		"etc/keel/crl.d/a/b", "boot/grub/grub.cfg", "boot/grub/grubenv",
+		"boot/grub/custom.cfg", "boot/grub", "Boot/Grub/Grub.Cfg",
+		"ETC/KEEL/TRUST.D/x", "boot/efi/EFI/debian/shimx64.efi",
+		"var/lib/keel", "var/lib/keel/backup/1/x",
+		"etc/systemd/system/keel-commit.service",
+		"etc/systemd/system/multi-user.target.d/keel-commit.conf",
+		"etc/kernel/postinst.d/zzz-keel", "etc/kernel/postrm.d/zzz-keel",
+	};
+	static const char *const allowed[] = {
+		"etc/keel/trust.d.old/x", "etc/keel/trust", "etc/keel/keel.conf",
+		"boot/grubenv", "boot/keel/keel-hv-1.0.0", "boot/grub2/grub.cfg",
+		"var/lib/keeling", "var/lib", "usr/share/boot/grub/grub.cfg",
+		"boot/efi.img", "etc/systemd/system/other.service",
+		"etc/kernel/postinst.d/zz-update-grub",
+	};
+	const char *why;
+	size_t i;
+
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		why = pack_path_protected(refused[i]);
+		ok(why != NULL, "\"%s\" is protected: %s", refused[i],
+		   why ? why : "(not refused)");
+	}
+	for (i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
+		ok(pack_path_protected(allowed[i]) == NULL,
+		   "\"%s\" is not protected", allowed[i]);
+	why = pack_path_protected("etc/keel/trust.d/x");
+	ok(why && strstr(why, "trust store"), "the reason names the area");
+}
+
 int main(void)
 {
 	diag("payload path rules, KEEL_PATH_MAX %d, depth %d", KEEL_PATH_MAX,
@@ -151,5 +186,6 @@ int main(void)
 	test_length();
 	test_depth();
 	test_reasons();
+	test_protected();
 	return done_testing();
 }
