@@ -10,9 +10,11 @@
 #include <sys/stat.h>
 
 #include "apply_plan.h"
+#include "apply_protect.h"
 #include "i18n.h"
 #include "txn.h"
 #include "txn_run.h"
+#include "undo_plan.h"
 
 static int check_product(const struct levels *l, const struct keel_manifest *m,
 			 struct keel_error *err)
@@ -89,6 +91,8 @@ static int add_file(struct keel_state *s, struct plan *p,
 			_("the pack would write %s, inside keel's own state "
 			  "directory: refused"), f->path);
 	rc = txn_plan_parents(&s->target, p, f->path, &parent_missing, err);
+	if (!rc)
+		rc = apply_check_protected(&s->target, f->path, err);
 	if (rc)
 		return rc;
 	/* In a directory the plan creates, nothing can be in the way. */
@@ -151,10 +155,9 @@ static int undo_superseded(struct keel_state *s, struct plan *p,
 			   struct keel_error *err)
 {
 	const struct plan_entry *le;
-	struct plan_entry *e;
 	struct stat st;
 	size_t i;
-	int restore;
+	int rc;
 
 	for (i = 0; i < lp->n; i++) {
 		le = &lp->e[i];
@@ -162,12 +165,9 @@ static int undo_superseded(struct keel_state *s, struct plan *p,
 		    plan_find(keep, le->path) >= 0 ||
 		    target_lstat(&s->target, le->path, &st) != 0)
 			continue;
-		restore = le->existed && txn_saved_copy_exists(s, lp->tx, i);
-		e = plan_add(p, le->path, restore ? PLAN_RESTORE : PLAN_REMOVE, 1);
-		if (!e)
-			return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-		e->from_tx = lp->tx;
-		e->from_index = i;
+		rc = undo_plan_step(s, p, lp, i, le, err);
+		if (rc)
+			return rc;
 	}
 	for (i = lp->n_new_dirs; i-- > 0;)
 		if (plan_add_drop_dir(p, lp->new_dirs[i]))

@@ -87,12 +87,13 @@ static int save_manifest(struct keel_state *s, const struct plan *p,
 	char name[64];
 	int rc;
 
-	snprintf(name, sizeof name, "installed/%lu.json", p->tx);
-	rc = state_write_file(s, name, pc->manifest_bytes, pc->manifest_len, err);
-	snprintf(name, sizeof name, "installed/%lu.json.p7s", p->tx);
+	snprintf(name, sizeof name, "%lu.json", p->tx);
+	rc = state_write_file(s, STATE_INSTALLED, name, pc->manifest_bytes,
+			      pc->manifest_len, err);
+	snprintf(name, sizeof name, "%lu.json.p7s", p->tx);
 	if (!rc)
-		rc = state_write_file(s, name, pc->signature, pc->signature_len,
-				      err);
+		rc = state_write_file(s, STATE_INSTALLED, name, pc->signature,
+				      pc->signature_len, err);
 	return rc;
 }
 

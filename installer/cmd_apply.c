@@ -20,9 +20,12 @@
 #include "boot_unit.h"
 #include "grub_chain.h"
 #include "i18n.h"
+#include "plan_print.h"
+#include "pack_reader.h"
 #include "recover.h"
 #include "report.h"
 #include "txn_log.h"
+#include "txn_preflight.h"
 #include "txn_run.h"
 
 struct apply_run {
@@ -81,20 +84,6 @@ static const char *fit_word(enum apply_fit fit)
 	static const char *const words[] = { "new", "upgrade", "downgrade",
 					     "same" };
 	return words[fit];
-}
-
-static void print_plan(const struct apply_run *r)
-{
-	const struct plan *p = &r->plan;
-	size_t i;
-
-	for (i = 0; i < p->n_new_dirs; i++)
-		printf("  %-8s %s/\n", _("mkdir"), p->new_dirs[i]);
-	for (i = 0; i < p->n; i++)
-		printf("  %-8s %s\n", p->e[i].action == PLAN_REMOVE ? _("remove") :
-		       p->e[i].action == PLAN_RESTORE ? _("restore") :
-		       p->e[i].existed ? _("replace") : _("install"),
-		       p->e[i].path);
 }
 
 static void print_boot(const struct apply_run *r)
@@ -180,7 +169,7 @@ static void print_result(const struct apply_run *r)
 	if (r->a.dry_run) {
 		printf(_("%s %s (service-pack level %u) would be applied to %s:\n"),
 		       m->name, m->version, m->level, r->a.root);
-		print_plan(r);
+		plan_print(&r->plan);
 		printf(_("Dry run: nothing was changed.\n"));
 		return;
 	}
@@ -226,6 +215,10 @@ static int plan_boot_chain(struct apply_run *r, struct keel_error *err)
 		r->unit = boot_unit_add(&r->boot, &r->s.target);
 		boot_hooks_add(&r->boot, &r->s.target);
 	}
+	/* A unit whose program is missing would fail at every boot, and the
+	 * trial it exists to commit would never become the default. */
+	if (!rc && r->unit)
+		rc = boot_unit_check_program(&r->s.target, m, err);
 	return rc;
 }
 
@@ -260,6 +253,16 @@ static void note_running(const struct apply_run *r)
 			r->chain.cmdline);
 }
 
+/* The first read stops after the signed manifest (the staging read
+ * checks the payload as it installs it). Where no staging read follows,
+ * for an installed version or a dry run, this read checks every payload
+ * entry's size and digest, missing and extra entries and trailing data,
+ * as keel verify does: "nothing to do" is never said of a damaged pack. */
+static int verify_payload(const struct apply_run *r, struct keel_error *err)
+{
+	return pack_reread_file(r->a.pack, &r->pc, NULL, err);
+}
+
 /* Everything up to the decision; writes nothing but recovery. */
 static int prepare(struct apply_run *r, struct keel_error *err)
 {
@@ -280,6 +283,8 @@ static int prepare(struct apply_run *r, struct keel_error *err)
 	if (!rc)
 		rc = apply_check_fit(&r->levels, r->pc.manifest,
 				     r->a.allow_downgrade, &r->fit, err);
+	if (!rc && r->fit == APPLY_SAME)
+		rc = verify_payload(r, err);
 	if (rc || r->fit == APPLY_SAME)
 		return rc;
 	rc = apply_check_cpu(&r->a, err);
@@ -295,6 +300,12 @@ static int prepare(struct apply_run *r, struct keel_error *err)
 		count_changes(r);
 	if (!rc && !r->a.dry_run)
 		rc = apply_check_space(&r->s, &r->plan, err);
+	/* Before the question, and in the dry run: what would wedge the
+	 * transaction is refused up front (txn_run checks it again). */
+	if (!rc)
+		rc = txn_preflight(&r->s, &r->plan, err);
+	if (!rc && r->a.dry_run)
+		rc = verify_payload(r, err);
 	return rc;
 }
 

@@ -14,7 +14,9 @@
 #include "commands.h"
 #include "i18n.h"
 #include "levels.h"
+#include "plan_print.h"
 #include "report.h"
+#include "txn_preflight.h"
 #include "txn_run.h"
 #include "undo_boot.h"
 #include "undo_plan.h"
@@ -76,16 +78,31 @@ static struct json_object *meta(const struct undo_cmd *c,
 	return o;
 }
 
-static void print_plan(const struct plan *p)
+/* The copies of files the administrator changed after keel: PATH.keel-old
+ * each, so nothing they made is lost without a word. */
+static struct json_object *kept_json(const struct plan *p)
 {
+	struct json_object *a = json_object_new_array();
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		printf("  %-8s %s\n", p->e[i].action == PLAN_REMOVE ? _("remove") :
-		       _("restore"), p->e[i].path);
-	for (i = 0; i < p->n_drop_dirs; i++)
-		printf("  %-8s %s/ %s\n", _("rmdir"), p->drop_dirs[i],
-		       _("(if empty)"));
+		if (p->e[i].action == PLAN_PRESERVE)
+			json_object_array_add(a,
+				json_object_new_string(p->e[i].path));
+	return a;
+}
+
+static void print_kept(const struct plan *p)
+{
+	size_t i, n = plan_count(p, PLAN_PRESERVE);
+
+	if (n == 0)
+		return;
+	printf(_("%zu files were changed since keel installed them; keel took "
+		 "back its own version and kept a copy of yours:\n"), n);
+	for (i = 0; i < p->n; i++)
+		if (p->e[i].action == PLAN_PRESERVE)
+			printf("  %s\n", p->e[i].path);
 }
 
 static void print_result(const struct undo_cmd *c,
@@ -93,6 +110,7 @@ static void print_result(const struct undo_cmd *c,
 			 const struct levels *l, const struct plan *p)
 {
 	const struct level *top = &l->v[l->n - 1];
+	size_t kept = plan_count(p, PLAN_PRESERVE);
 	struct json_object *o;
 
 	if (a->json) {
@@ -110,23 +128,29 @@ static void print_result(const struct undo_cmd *c,
 				json_object_new_int64((int64_t)p->tx));
 		json_object_object_add(o, "files",
 				       json_object_new_int64((int64_t)p->n));
+		json_object_object_add(o, "kept", kept_json(p));
 		report_print_json(o);
 		return;
 	}
 	if (a->dry_run) {
 		printf(_("keel %s on %s would change:\n"), c->name, a->root);
-		print_plan(p);
+		plan_print(p);
 		printf(_("Dry run: nothing was changed.\n"));
 	} else if (strcmp(c->name, "rollback") == 0 && l->n > 1) {
 		printf(_("Rolled back %s %s on %s in transaction %lu: %s %s is "
 			 "the installed level again.\n"), level_name(top),
 		       level_version(top), a->root, p->tx, level_name(top),
 		       level_version(&l->v[l->n - 2]));
-	} else {
+	} else if (kept == 0) {
 		printf(_("Removed keel from %s in transaction %lu: %zu files "
 			 "restored or removed; the target is as before keel was "
 			 "applied.\n"), a->root, p->tx, p->n);
+	} else {
+		printf(_("Removed keel from %s in transaction %lu: %zu files "
+			 "restored or removed.\n"), a->root, p->tx, p->n - kept);
 	}
+	if (!a->dry_run)
+		print_kept(p);
 }
 
 static int nothing_installed(const struct undo_cmd *c,
@@ -167,6 +191,8 @@ static int run(const struct undo_cmd *c, const struct cli_state_args *a,
 			rc = undo_boot_keep_custom(s, &p, &custom, &merged, err);
 		snprintf(question, sizeof question, strcmp(c->name, "rollback") ?
 			 _("Remove keel from %s?") : _("Roll %s back?"), a->root);
+		if (!rc)  /* in the dry run too, and before the question */
+			rc = txn_preflight(s, &p, err);
 		if (!rc && !a->dry_run)
 			rc = cli_confirm(a, c->name, question, err);
 		if (!rc && !a->dry_run)

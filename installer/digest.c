@@ -107,18 +107,14 @@ static int hash_fd(int fd, const char *path, EVP_MD_CTX *ctx,
 	}
 }
 
-int digest_file(const char *path, unsigned char sha[KEEL_SHA256_LEN],
-		uint64_t *size, struct keel_error *err)
+int digest_fd(int fd, const char *path, unsigned char sha[KEEL_SHA256_LEN],
+	      uint64_t *size, struct keel_error *err)
 {
-	EVP_MD_CTX *ctx;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	unsigned int len = 0;
 	uint64_t n = 0;
-	int fd, rc;
+	int rc;
 
-	rc = open_regular(path, &fd, err);
-	if (rc)
-		return rc;
-	ctx = EVP_MD_CTX_new();
 	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
 		rc = keel_error_openssl(err, KEEL_EFAIL,
 			_("cannot compute the SHA-256 digest of %s"), path);
@@ -130,8 +126,20 @@ int digest_file(const char *path, unsigned char sha[KEEL_SHA256_LEN],
 				path);
 	}
 	EVP_MD_CTX_free(ctx);
-	close(fd);
 	if (rc == KEEL_OK && size)
 		*size = n;
+	return rc;
+}
+
+int digest_file(const char *path, unsigned char sha[KEEL_SHA256_LEN],
+		uint64_t *size, struct keel_error *err)
+{
+	int fd, rc;
+
+	rc = open_regular(path, &fd, err);
+	if (rc)
+		return rc;
+	rc = digest_fd(fd, path, sha, size, err);
+	close(fd);
 	return rc;
 }

@@ -18,6 +18,11 @@ void digest_to_hex(const unsigned char sha[KEEL_SHA256_LEN],
  * Returns 0, or -1 if hex is not that. */
 int digest_from_hex(const char *hex, unsigned char sha[KEEL_SHA256_LEN]);
 
+/* Hashes what is left to read from fd in constant memory, its size too;
+ * path names it in messages. */
+int digest_fd(int fd, const char *path, unsigned char sha[KEEL_SHA256_LEN],
+	      uint64_t *size, struct keel_error *err);
+
 /* Hashes a regular file in constant memory; reports its size too. */
 int digest_file(const char *path, unsigned char sha[KEEL_SHA256_LEN],
 		uint64_t *size, struct keel_error *err);

@@ -48,6 +48,37 @@ int fileops_sync_dir(int dirfd, const char *rel)
 	return rc;
 }
 
+int fileops_read_fd(int fd, size_t max, char **buf, size_t *len)
+{
+	struct stat st;
+	ssize_t got = 0;
+	size_t have = 0;
+
+	if (fstat(fd, &st))
+		return -1;
+	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
+		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
+		return -1;
+	}
+	*buf = malloc((size_t)st.st_size + 1);
+	if (!*buf)
+		return -1;
+	while (have < (size_t)st.st_size &&
+	       (got = read(fd, *buf + have, (size_t)st.st_size - have)) > 0)
+		have += (size_t)got;
+	if (got < 0) {
+		int e = errno;
+
+		free(*buf);
+		*buf = NULL;
+		errno = e;
+		return -1;
+	}
+	(*buf)[have] = '\0';
+	*len = have;
+	return 0;
+}
+
 int fileops_same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
@@ -55,8 +86,17 @@ int fileops_same_file(const struct stat *a, const struct stat *b)
 
 int fileops_remove(int dirfd, const char *name)
 {
+	struct stat st;
+	int e;
+
 	if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
 		return 0;
+	/* A read-only mount says EROFS even for a name that is not there;
+	 * an undo must not fail on what it never made. */
+	e = errno;
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) && errno == ENOENT)
+		return 0;
+	errno = e;
 	return -1;
 }
 
@@ -111,10 +151,13 @@ static int copy_regular(int sdir, const char *sname, const struct stat *st,
 {
 	int in, out, rc = -1, e;
 
-	in = openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	in = openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (in < 0)
 		return -1;
-	out = openat(ddir, tname, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	/* tname is keel's scratch name: a leftover of a crash goes, and
+	 * nothing that appears there is written through. */
+	out = fileops_remove(ddir, tname) ? -1 :
+	      openat(ddir, tname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 		     O_CLOEXEC, 0600);
 	if (out >= 0) {
 		if (copy_data(in, out) == 0 &&

@@ -31,6 +31,11 @@ int fileops_remove(int dirfd, const char *name);
 /* Removes dirfd/rel and everything below it; missing is fine. */
 int fileops_remove_tree(int dirfd, const char *rel);
 
+/* Reads the regular file open at fd, of at most max bytes, into *buf
+ * (malloc'd, NUL-terminated): 0, or -1 with errno (EFBIG: larger than
+ * max; EINVAL: not a regular file). */
+int fileops_read_fd(int fd, size_t max, char **buf, size_t *len);
+
 /* Whether two stats are the same file (same device and inode). */
 int fileops_same_file(const struct stat *a, const struct stat *b);
 

@@ -16,6 +16,7 @@
 #include "fileops.h"
 #include "i18n.h"
 #include "journal.h"
+#include "state_fs.h"
 
 /* A journal holds a few records per transaction; a larger file is not
  * one of ours. */
@@ -61,6 +62,15 @@ static struct json_object *parse_line(const char *line, size_t len)
 	return o;
 }
 
+/* Whether the bytes after the last complete record are what an append
+ * cut short leaves: a line without its newline (written last, it is the
+ * record's end mark), or one whose pages never reached the disk (NULs). */
+static int torn_tail(const char *tail, size_t len)
+{
+	return !memchr(tail, '\n', len) ||
+	       (memchr(tail, '\0', len) && !memchr(tail, '\n', len - 1));
+}
+
 static int parse_all(struct journal *j, char *buf, size_t size,
 		     struct keel_error *err)
 {
@@ -71,18 +81,21 @@ static int parse_all(struct journal *j, char *buf, size_t size,
 	while (pos < size) {
 		nl = memchr(buf + pos, '\n', size - pos);
 		len = nl ? (size_t)(nl - (buf + pos)) : size - pos;
-		buf[pos + len] = '\0';
-		o = nl ? parse_line(buf + pos, len) : NULL;
-		if (!o) {
-			if (nl && pos + len + 1 < size)
-				return keel_error_set(err, KEEL_EFAIL,
-					_("the journal %s is damaged at byte %zu "
-					  "(a record that is not the last one "
-					  "is unreadable); keel will not change "
-					  "the target until it is repaired or "
-					  "restored from a backup"), j->path, pos);
-			break;  /* the torn tail of an interrupted append */
+		if (!nl || memchr(buf + pos, '\0', len)) {
+			if (torn_tail(buf + pos, size - pos))
+				break;  /* an interrupted append: dropped */
+			o = NULL;
+		} else {
+			buf[pos + len] = '\0';
+			o = parse_line(buf + pos, len);
 		}
+		if (!o)
+			return keel_error_set(err, KEEL_EFAIL,
+				_("the journal %s is damaged at byte %zu (a "
+				  "complete record that is unreadable); keel "
+				  "leaves it as it is and changes nothing on "
+				  "the target until it is repaired or restored "
+				  "from a backup"), j->path, pos);
 		if (add_record(j, o)) {
 			json_object_put(o);
 			return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
@@ -112,9 +125,15 @@ static int load(struct journal *j, int writable, struct keel_error *err)
 	if (!buf)
 		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	while (got < (size_t)st.st_size &&
-	       (n = pread(j->fd, buf + got, (size_t)st.st_size - got,
-			  (off_t)got)) > 0)
-		got += (size_t)n;
+	       ((n = pread(j->fd, buf + got, (size_t)st.st_size - got,
+			   (off_t)got)) > 0 || (n < 0 && errno == EINTR)))
+		got += n > 0 ? (size_t)n : 0;
+	/* A short read is no torn record: never cut what was not read. */
+	if (got != (size_t)st.st_size) {
+		free(buf);
+		return keel_error_errno(err, KEEL_EFAIL, n < 0 ? errno : EIO,
+			_("cannot read the journal %s"), j->path);
+	}
 	rc = parse_all(j, buf, got, err);
 	free(buf);
 	if (rc == KEEL_OK && writable && j->length < st.st_size &&
@@ -132,11 +151,17 @@ int journal_open(int dirfd, const char *path, int writable, int create,
 
 	memset(j, 0, sizeof *j);
 	j->path = path;
-	j->fd = openat(dirfd, "journal", flags | (create ? O_CREAT : 0) |
-		       O_CLOEXEC | O_NOFOLLOW, 0600);
+	j->fd = state_fs_open_file(dirfd, "journal",
+				   flags | (create ? O_CREAT : 0), 0600);
 	if (j->fd < 0) {
 		if (errno == ENOENT && !create)
 			return KEEL_OK;
+		if (state_fs_why(errno))
+			return keel_error_set(err, KEEL_EFAIL,
+				_("the journal %s %s: keel keeps its journal "
+				  "only in a file of its own; keel changes "
+				  "nothing until it is restored from a backup"),
+				path, state_fs_why(errno));
 		return keel_error_errno(err, KEEL_EFAIL, errno,
 					_("cannot open the journal %s"), path);
 	}

@@ -9,9 +9,12 @@
 #include <json-c/printbuf.h>
 
 #include "i18n.h"
+#include "pack_path.h"
 #include "plan.h"
 
-static const char *const action_names[] = { "install", "restore", "remove" };
+static const char *const action_names[] = { "install", "restore", "remove",
+					    "preserve" };
+#define N_ACTIONS (sizeof action_names / sizeof action_names[0])
 
 static int grow(void **array, size_t *cap, size_t n, size_t size)
 {
@@ -116,6 +119,21 @@ void plan_free(struct plan *p)
 	memset(p, 0, sizeof *p);
 }
 
+static struct json_object *saved_to_json(const struct plan_saved *v)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[KEEL_SHA256_HEX];
+
+	json_object_object_add(o, "kind", json_object_new_string(
+		v->kind == SAVED_LINK ? "link" : "file"));
+	snprintf(buf, sizeof buf, "%04o", v->mode);
+	json_object_object_add(o, "mode", json_object_new_string(buf));
+	json_object_object_add(o, "size", json_object_new_int64((int64_t)v->size));
+	digest_to_hex(v->sha256, buf);
+	json_object_object_add(o, "sha256", json_object_new_string(buf));
+	return o;
+}
+
 static struct json_object *entry_to_json(const struct plan_entry *e)
 {
 	struct json_object *o = json_object_new_object();
@@ -138,6 +156,11 @@ static struct json_object *entry_to_json(const struct plan_entry *e)
 		json_object_object_add(o, "from_index",
 			json_object_new_int64((int64_t)e->from_index));
 	}
+	if (e->action == PLAN_RESTORE || e->action == PLAN_PRESERVE)
+		json_object_object_add(o, "from_saved",
+				       saved_to_json(&e->from_saved));
+	if (e->existed && e->saved.kind != SAVED_NONE)
+		json_object_object_add(o, "saved", saved_to_json(&e->saved));
 	return o;
 }
 
@@ -231,6 +254,43 @@ static int64_t get_int(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
+/* A path read back from a record gets the checks of a signed manifest's:
+ * relative, normalized, no "..", within limits. */
+static int plan_path_ok(const char *path)
+{
+	return pack_path_check(path) == PACK_PATH_OK ? 0 : -1;
+}
+
+/* A saved record: required where key is present; 0 or -1. */
+static int saved_from_json(struct json_object *o, const char *key,
+			   struct plan_saved *v)
+{
+	struct json_object *r;
+	const char *kind, *mode, *sha;
+	char *end;
+
+	if (!json_object_object_get_ex(o, key, &r) ||
+	    !json_object_is_type(r, json_type_object))
+		return -1;
+	kind = get_str(r, "kind");
+	mode = get_str(r, "mode");
+	sha = get_str(r, "sha256");
+	if (!kind || !mode || !sha || digest_from_hex(sha, v->sha256) ||
+	    get_int(r, "size") < 0)
+		return -1;
+	if (strcmp(kind, "file") == 0)
+		v->kind = SAVED_FILE;
+	else if (strcmp(kind, "link") == 0)
+		v->kind = SAVED_LINK;
+	else
+		return -1;
+	v->mode = (unsigned)strtoul(mode, &end, 8);
+	if (*end || v->mode > 07777)
+		return -1;
+	v->size = (uint64_t)get_int(r, "size");
+	return 0;
+}
+
 static int entry_from_json(struct json_object *o, struct plan *p)
 {
 	const char *path = get_str(o, "path"), *action = get_str(o, "action");
@@ -239,11 +299,14 @@ static int entry_from_json(struct json_object *o, struct plan *p)
 	struct plan_entry *e;
 	int a;
 
-	if (!path || !action || !json_object_object_get_ex(o, "existed", &v))
+	if (!path || !action || !json_object_object_get_ex(o, "existed", &v) ||
+	    !json_object_is_type(v, json_type_boolean) ||
+	    plan_path_ok(path) != 0)
 		return -1;
-	for (a = 0; a < 3 && strcmp(action, action_names[a]) != 0; a++)
+	for (a = 0; a < (int)N_ACTIONS && strcmp(action, action_names[a]) != 0;
+	     a++)
 		;
-	if (a == 3 || !(e = plan_add(p, path, (enum plan_action)a,
+	if (a == (int)N_ACTIONS || !(e = plan_add(p, path, (enum plan_action)a,
 				     json_object_get_boolean(v))))
 		return -1;
 	if (e->action == PLAN_INSTALL) {
@@ -258,6 +321,12 @@ static int entry_from_json(struct json_object *o, struct plan *p)
 		e->from_tx = (unsigned long)get_int(o, "from_tx");
 		e->from_index = (size_t)get_int(o, "from_index");
 	}
+	if ((e->action == PLAN_RESTORE || e->action == PLAN_PRESERVE) &&
+	    saved_from_json(o, "from_saved", &e->from_saved))
+		return -1;
+	/* Every path that existed is saved with its record. */
+	if (e->existed && saved_from_json(o, "saved", &e->saved))
+		return -1;
 	return 0;
 }
 
@@ -274,6 +343,7 @@ static int strings_from_json(struct json_object *o, const char *key,
 	for (i = 0; i < json_object_array_length(a); i++) {
 		v = json_object_array_get_idx(a, i);
 		if (!json_object_is_type(v, json_type_string) ||
+		    plan_path_ok(json_object_get_string(v)) ||
 		    add(p, json_object_get_string(v)))
 			return -1;
 	}

@@ -15,6 +15,19 @@ enum plan_action {
 	PLAN_INSTALL,  /* new content, staged from the pack */
 	PLAN_RESTORE,  /* content saved by an earlier transaction */
 	PLAN_REMOVE,   /* the path goes away */
+	PLAN_PRESERVE, /* PATH.keel-old: a copy of PATH as it is now, which
+			  the administrator changed after keel wrote it */
+};
+
+/* What stood at a path, as a transaction saved it: checked when the copy
+ * is made and before it goes back, so a damaged backup never does. */
+enum plan_saved_kind { SAVED_NONE, SAVED_FILE, SAVED_LINK };
+
+struct plan_saved {
+	enum plan_saved_kind kind;
+	unsigned mode;           /* SAVED_FILE: permission bits */
+	uint64_t size;           /* the content's (a link's target's) length */
+	unsigned char sha256[KEEL_SHA256_LEN];  /* of the content or target */
 };
 
 struct plan_entry {
@@ -25,9 +38,13 @@ struct plan_entry {
 	unsigned mode;
 	uint64_t size;
 	unsigned char sha256[KEEL_SHA256_LEN];
-	/* PLAN_RESTORE: the saved copy, "TX/INDEX" in the backup store. */
+	/* PLAN_RESTORE: the saved copy, "TX/INDEX" in the backup store, and
+	 * what transaction TX recorded of it. */
 	unsigned long from_tx;
 	size_t from_index;
+	struct plan_saved from_saved;
+	/* existed: what stands at path now, which this transaction saves. */
+	struct plan_saved saved;
 };
 
 struct plan {
@@ -66,5 +83,6 @@ int plan_from_json(struct json_object *o, const char *origin, struct plan *p,
 #define PLAN_NEW_SUFFIX ".keel-new"
 #define PLAN_UNDO_SUFFIX ".keel-undo"
 #define PLAN_TMP_SUFFIX ".keel-tmp"
+#define PLAN_KEEP_SUFFIX ".keel-old"
 
 #endif

@@ -9,6 +9,7 @@
 #include "levels.h"
 #include "plan.h"
 #include "recover.h"
+#include "state_check.h"
 #include "txn.h"
 #include "txn_log.h"
 
@@ -90,11 +91,21 @@ static int finish(struct keel_state *s, unsigned long tx,
 
 int recover(struct keel_state *s, struct keel_error *err)
 {
-	unsigned long tx;
+	unsigned long tx, last = 0;
 	char what[128];
 	int rc;
 
 	while ((tx = find_pending(s)) != 0) {
+		/* Finishing a transaction ends it in the journal; one that is
+		 * still pending after that has records that lie. */
+		if (tx == last)
+			return keel_error_set(err, KEEL_EFAIL,
+				_("transaction %lu on %s is still unfinished "
+				  "after keel finished it: keel's state is "
+				  "damaged; keel changes nothing more until it "
+				  "is restored from a backup"), tx,
+				s->target.root);
+		last = tx;
 		if (!s->writable) {
 			describe(s, tx, what, sizeof what);
 			return keel_error_set(err, KEEL_EFAIL,
@@ -108,5 +119,5 @@ int recover(struct keel_state *s, struct keel_error *err)
 		if (rc)
 			return rc;
 	}
-	return KEEL_OK;
+	return s->dir >= 0 ? state_check_agreement(s, err) : KEEL_OK;
 }

@@ -12,9 +12,19 @@
 
 #define STATE_DIR "var/lib/keel"
 
+/* The directories below the state directory, each opened once without
+ * following a symlink, so no name inside them can lead elsewhere. */
+enum state_area {
+	STATE_TX,          /* tx/N.json: each transaction's plan */
+	STATE_BACKUP,      /* backup/N/: the files transaction N replaced */
+	STATE_INSTALLED,   /* installed/N.json(.p7s): each level's manifest */
+	STATE_AREAS
+};
+
 struct keel_state {
 	struct target target;
 	int dir;               /* STATE_DIR, -1 when keel never ran here */
+	int area[STATE_AREAS]; /* -1 when missing (a read-only target) */
 	int lock;              /* the flock'ed lock file, -1 if none */
 	int writable;          /* the lock is exclusive and files may change */
 	struct journal journal;
@@ -45,16 +55,30 @@ int state_create(struct keel_state *s, int wait, struct keel_error *err);
 /* The next transaction number: one past the highest in the journal. */
 unsigned long state_next_tx(const struct keel_state *s);
 
-/* Writes name (relative to the state directory) atomically: a scratch
- * file, fsync, rename, fsync of the directory. */
-int state_write_file(struct keel_state *s, const char *name,
-		     const void *data, size_t len, struct keel_error *err);
+/* Writes the new file name in an area whole or not at all (state_fs.h);
+ * an existing one is never replaced: keel's records are written once. */
+int state_write_file(struct keel_state *s, enum state_area area,
+		     const char *name, const void *data, size_t len,
+		     struct keel_error *err);
 
-/* Reads a JSON file below the state directory. */
-int state_read_json(const struct keel_state *s, const char *name,
-		    struct json_object **out, struct keel_error *err);
+/* Reads a JSON object from keel's own file name in an area. */
+int state_read_json(const struct keel_state *s, enum state_area area,
+		    const char *name, struct json_object **out,
+		    struct keel_error *err);
 
-/* The backup store of transaction tx (backup/TX), created if asked. */
-int state_backup_dir(struct keel_state *s, unsigned long tx, int create);
+/* The backup store of transaction tx (backup/TX): with create, made anew
+ * (an existing one is EEXIST: it belongs to another transaction). -1
+ * with errno as state_fs.h says. */
+int state_backup_dir(const struct keel_state *s, unsigned long tx, int create);
+
+/* KEEL_EFAIL naming ROOT/var/lib/keel/REL and why errnum refused it
+ * (state_fs_why), with what to do; for what a command finds in keel's
+ * state that keel did not make. */
+int state_refuse(const struct keel_state *s, const char *rel, int errnum,
+		 struct keel_error *err);
+
+/* ROOT/var/lib/keel/AREA-NAME/name, for messages. */
+const char *state_area_path(const struct keel_state *s, enum state_area area,
+			    const char *name, char *buf, size_t size);
 
 #endif

@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "fileops.h"
 #include "i18n.h"
 #include "target.h"
 
@@ -92,49 +93,26 @@ int target_lstat(const struct target *t, const char *rel, struct stat *st)
 	return rc;
 }
 
-static int read_fd(int fd, size_t max, char **buf, size_t *len)
-{
-	struct stat st;
-	ssize_t got = 0;
-	size_t have = 0;
-
-	if (fstat(fd, &st))
-		return -1;
-	if (!S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
-		errno = S_ISREG(st.st_mode) ? EFBIG : EINVAL;
-		return -1;
-	}
-	*buf = malloc((size_t)st.st_size + 1);
-	if (!*buf)
-		return -1;
-	while (have < (size_t)st.st_size &&
-	       (got = read(fd, *buf + have, (size_t)st.st_size - have)) > 0)
-		have += (size_t)got;
-	if (got < 0) {
-		int e = errno;
-
-		free(*buf);
-		*buf = NULL;
-		errno = e;
-		return -1;
-	}
-	(*buf)[have] = '\0';
-	*len = have;
-	return 0;
-}
-
 int target_read_file(const struct target *t, const char *rel, size_t max,
 		     char **buf, size_t *len)
 {
 	const char *name;
+	struct stat st;
 	int dirfd = target_open_parent(t, rel, &name), fd = -1, rc = -1, e;
 
 	*buf = NULL;
 	*len = 0;
-	if (dirfd >= 0)
-		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Looked at before it is opened: opening a device or a FIFO that
+	 * stands where a file belongs could block or act on hardware. */
+	if (dirfd >= 0 && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(st.st_mode)) {
+		errno = EINVAL;
+	} else if (dirfd >= 0) {
+		fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+			    O_CLOEXEC);
+	}
 	if (fd >= 0)
-		rc = read_fd(fd, max, buf, len);
+		rc = fileops_read_fd(fd, max, buf, len);
 	e = errno;
 	if (fd >= 0)
 		close(fd);

@@ -12,6 +12,9 @@
 
 #include "fileops.h"
 #include "i18n.h"
+#include "saved.h"
+#include "state_check.h"
+#include "state_fs.h"
 #include "txn.h"
 
 /* NAME plus one of the PLAN_*_SUFFIX names. */
@@ -44,8 +47,8 @@ int txn_begin(struct keel_state *s, const struct plan *p,
 	char name[64], *text = plan_to_text(p, &len);
 	int rc;
 
-	snprintf(name, sizeof name, "tx/%lu.json", p->tx);
-	rc = text ? state_write_file(s, name, text, len, err) :
+	snprintf(name, sizeof name, "%lu.json", p->tx);
+	rc = text ? state_write_file(s, STATE_TX, name, text, len, err) :
 		    keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	free(text);
 	if (rc) {
@@ -66,42 +69,57 @@ int txn_load_plan(struct keel_state *s, unsigned long tx, struct plan *p,
 	int rc;
 
 	memset(p, 0, sizeof *p);  /* plan_free is safe whatever happens */
-	snprintf(name, sizeof name, "tx/%lu.json", tx);
-	snprintf(origin, sizeof origin, "%s/%s", s->path, name);
-	rc = state_read_json(s, name, &o, err);
+	snprintf(name, sizeof name, "%lu.json", tx);
+	state_area_path(s, STATE_TX, name, origin, sizeof origin);
+	rc = state_read_json(s, STATE_TX, name, &o, err);
 	if (rc)
 		return rc;
 	rc = plan_from_json(o, origin, p, err);
 	json_object_put(o);
+	if (!rc && p->tx != tx)
+		rc = keel_error_set(err, KEEL_EFAIL,
+			_("the transaction record %s is damaged: it says it is "
+			  "transaction %lu; keel changes nothing until keel's "
+			  "state is restored from a backup"), origin, p->tx);
 	return rc;
 }
 
 int txn_saved_copy_exists(const struct keel_state *s, unsigned long tx,
 			  size_t i)
 {
-	char name[96];
+	char name[32];
 	struct stat st;
+	int bdir = state_backup_dir(s, tx, 0), rc;
 
-	snprintf(name, sizeof name, "backup/%lu/%zu", tx, i);
-	return fstatat(s->dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	if (bdir < 0)
+		return 0;
+	rc = fstatat(bdir, index_name(i, name, sizeof name), &st,
+		     AT_SYMLINK_NOFOLLOW) == 0;
+	close(bdir);
+	return rc;
 }
 
 int txn_read_saved_copy(const struct keel_state *s, unsigned long tx,
 			size_t i, size_t max, char **buf, size_t *len)
 {
-	struct target store = { "backup", -1 };
-	char name[96];
-	int rc, errnum;
+	char name[32];
+	int bdir = state_backup_dir(s, tx, 0), fd, rc, e;
 
-	snprintf(name, sizeof name, "backup/%lu", tx);
-	store.fd = openat(s->dir, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (store.fd < 0)
+	*buf = NULL;
+	*len = 0;
+	if (bdir < 0)
 		return -1;
-	snprintf(name, sizeof name, "%zu", i);
-	rc = target_read_file(&store, name, max, buf, len);
-	errnum = errno;
-	close(store.fd);
-	errno = errnum;
+	fd = state_fs_open_file(bdir, index_name(i, name, sizeof name),
+				O_RDONLY, 0);
+	e = errno;
+	close(bdir);
+	errno = e;
+	if (fd < 0)
+		return -1;
+	rc = fileops_read_fd(fd, max, buf, len);
+	e = errno;
+	close(fd);
+	errno = e;
 	return rc;
 }
 
@@ -110,9 +128,14 @@ int txn_mark(struct keel_state *s, const struct plan *p, const char *state,
 {
 	struct json_object *o = json_object_new_object();
 
+	int rc;
+
 	json_object_object_add(o, "tx", json_object_new_int64((int64_t)p->tx));
 	json_object_object_add(o, "state", json_object_new_string(state));
-	return journal_append(&s->journal, o, err);
+	rc = journal_append(&s->journal, o, err);
+	if (!rc && strcmp(state, "closed") == 0)
+		state_mark_ended(s, p->tx);
+	return rc;
 }
 
 int txn_make_dirs(struct keel_state *s, const struct plan *p,
@@ -150,7 +173,10 @@ int txn_stage_open(struct keel_state *s, const struct plan_entry *e,
 	if (dirfd >= 0) {
 		*fd = openat(dirfd, sibling(name, PLAN_NEW_SUFFIX, staged,
 					    sizeof staged),
-			     O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+			     /* Exclusive: a name in the way is refused before
+			      * the transaction (txn_preflight), and one that
+			      * appeared since is never written through. */
+			     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 			     O_CLOEXEC, 0600);
 		close(dirfd);
 	}
@@ -212,9 +238,49 @@ static int stage_restore(struct keel_state *s, const struct plan_entry *e,
 		return txn_fail_path(s, err, _("cannot stage the saved copy of"),
 				 e->path);
 	}
+	/* What goes back is what was recorded, checked on the very copy. */
+	if (saved_matches(pfd, staged, &e->from_saved) == 1)
+		rc = KEEL_OK;
+	else if ((rc = saved_check_copy(s, e->from_tx, e->from_index,
+					&e->from_saved, e->path, err)) == 0)
+		rc = keel_error_set(err, KEEL_EFAIL,
+			_("the copy of %s staged from keel's backup store does "
+			  "not match its record; nothing was changed"), e->path);
 	close(bdir);
 	close(pfd);
-	return KEEL_OK;
+	return rc;
+}
+
+/* PATH.keel-old staged as a copy of PATH, which must still be what the
+ * plan found there. */
+static int stage_preserve(struct keel_state *s, const struct plan_entry *e,
+			  struct keel_error *err)
+{
+	char src[PATH_MAX], staged[PATH_MAX], tmp[PATH_MAX];
+	size_t len = strlen(e->path) - strlen(PLAN_KEEP_SUFFIX);
+	const char *name;
+	int pfd = target_open_parent(&s->target, e->path, &name), rc = -1;
+
+	snprintf(src, sizeof src, "%.*s", (int)(len - (size_t)(name - e->path)),
+		 name);
+	if (pfd >= 0)
+		rc = fileops_clone(pfd, src, pfd,
+			sibling(name, PLAN_NEW_SUFFIX, staged, sizeof staged),
+			sibling(name, PLAN_TMP_SUFFIX, tmp, sizeof tmp), 0);
+	if (rc) {
+		int errnum = errno;
+
+		if (pfd >= 0)
+			close(pfd);
+		errno = errnum;
+		return txn_fail_path(s, err, _("cannot keep a copy of"), e->path);
+	}
+	rc = saved_matches(pfd, staged, &e->from_saved) == 1 ? KEEL_OK :
+	     keel_error_set(err, KEEL_EFAIL, _("%.*s changed while keel was "
+			    "keeping a copy of it; nothing was changed"),
+			    (int)len, e->path);
+	close(pfd);
+	return rc;
 }
 
 int txn_stage_restores(struct keel_state *s, const struct plan *p,
@@ -224,8 +290,10 @@ int txn_stage_restores(struct keel_state *s, const struct plan *p,
 	int rc;
 
 	for (i = 0; i < p->n; i++)
-		if (p->e[i].action == PLAN_RESTORE &&
-		    (rc = stage_restore(s, &p->e[i], err)))
+		if ((p->e[i].action == PLAN_RESTORE &&
+		     (rc = stage_restore(s, &p->e[i], err))) ||
+		    (p->e[i].action == PLAN_PRESERVE &&
+		     (rc = stage_preserve(s, &p->e[i], err))))
 			return rc;
 	return KEEL_OK;
 }

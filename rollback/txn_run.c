@@ -5,11 +5,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "i18n.h"
 #include "levels.h"
+#include "saved.h"
 #include "txn.h"
+#include "txn_preflight.h"
 #include "txn_log.h"
 #include "txn_run.h"
 
@@ -47,7 +50,12 @@ int txn_run(struct keel_state *s, const struct plan *p,
 	    struct keel_error *err)
 {
 	struct keel_error undo_err = { 0 };
-	int rc = txn_begin(s, p, json_object_get(meta), err);
+	int rc = txn_preflight(s, p, err);
+
+	if (!rc)
+		rc = saved_note_plan(s, (struct plan *)p, err);
+	if (!rc)
+		rc = txn_begin(s, p, json_object_get(meta), err);
 
 	if (rc) {
 		/* Not begun: nothing on the target changed. */
@@ -92,6 +100,7 @@ int txn_plan_parents(const struct target *t, struct plan *p,
 {
 	char dir[PATH_MAX], shown[PATH_MAX];
 	const char *slash = path;
+	struct stat st;
 	int fd, missing = 0;
 
 	if (parent_missing)
@@ -117,6 +126,18 @@ int txn_plan_parents(const struct target *t, struct plan *p,
 				return keel_error_errno(err, KEEL_EFAIL, errno,
 					_("cannot open the directory %s"),
 					target_path(t, dir, shown, sizeof shown));
+			/* Missing, or a symlink leading nowhere inside the
+			 * target: keel would make a directory through it. */
+			if (target_lstat(t, dir, &st) == 0)
+				return keel_error_set(err, KEEL_ENOTAPPLICABLE,
+					_("%s is a symbolic link that leads "
+					  "nowhere inside the target, and keel "
+					  "needs a directory there to install "
+					  "%s; remove the link or make it point "
+					  "at a directory, then try again; "
+					  "nothing was changed"),
+					target_path(t, dir, shown, sizeof shown),
+					path);
 			missing = 1;
 		}
 		if (missing && !has_dir(p, dir) && plan_add_new_dir(p, dir))

@@ -12,6 +12,8 @@
 
 #include "fileops.h"
 #include "i18n.h"
+#include "saved.h"
+#include "state_fs.h"
 #include "txn.h"
 
 static int close_keep_errno(int fd, int rc)
@@ -24,18 +26,26 @@ static int close_keep_errno(int fd, int rc)
 	return rc;
 }
 
+/* The saved copy must be what the plan recorded: a file changed since
+ * (by someone else) is not saved at all, so the undo leaves it be. */
 static int back_up(struct keel_state *s, int bdir, size_t i,
 		   const struct plan_entry *e)
 {
 	char idx[32], tmp[40];
 	const char *name;
-	int pfd = target_open_parent(&s->target, e->path, &name);
+	int pfd = target_open_parent(&s->target, e->path, &name), rc;
 
 	if (pfd < 0)
 		return -1;
 	snprintf(idx, sizeof idx, "%zu", i);
 	snprintf(tmp, sizeof tmp, "%zu.tmp", i);
-	return close_keep_errno(pfd, fileops_clone(pfd, name, bdir, idx, tmp, 1));
+	rc = fileops_clone(pfd, name, bdir, idx, tmp, 1);
+	if (!rc && saved_matches(bdir, idx, &e->saved) != 1) {
+		(void)unlinkat(bdir, idx, 0);
+		errno = ESTALE;
+		rc = -1;
+	}
+	return close_keep_errno(pfd, rc);
 }
 
 /* rename(2) between two links of one inode does nothing and leaves both
@@ -102,20 +112,40 @@ static int sync_parents(struct keel_state *s, const struct plan *p,
 	return 0;
 }
 
+static int changed_meanwhile(struct keel_state *s, const char *rel,
+			     struct keel_error *err)
+{
+	char path[PATH_MAX];
+
+	return keel_error_set(err, KEEL_EFAIL,
+		_("%s changed while keel was saving it; make sure nothing "
+		  "else changes the target and try again"),
+		target_path(&s->target, rel, path, sizeof path));
+}
+
 static int backup_all(struct keel_state *s, const struct plan *p,
 		      struct keel_error *err)
 {
 	size_t i;
 	int bdir = state_backup_dir(s, p->tx, 1);
 
-	if (bdir < 0 || fileops_sync_dir(s->dir, "backup"))
+	if (bdir < 0 && state_fs_why(errno))
+		return state_refuse(s, "backup", errno, err);
+	if (bdir < 0 && errno == EEXIST)
+		return keel_error_set(err, KEEL_EFAIL,
+			_("the backup store of transaction %lu exists already "
+			  "in %s/backup: keel never reuses one, and changes "
+			  "nothing"), p->tx, s->path);
+	if (bdir < 0 || fsync(s->area[STATE_BACKUP]))
 		return close_keep_errno(bdir, keel_error_errno(err, KEEL_EFAIL,
 			errno, _("cannot create the backup store in %s"),
 			s->path));
 	for (i = 0; i < p->n; i++)
 		if (p->e[i].existed && back_up(s, bdir, i, &p->e[i]))
-			return close_keep_errno(bdir, txn_fail_path(s, err,
-					_("cannot back up"), p->e[i].path));
+			return close_keep_errno(bdir, errno == ESTALE ?
+				changed_meanwhile(s, p->e[i].path, err) :
+				txn_fail_path(s, err, _("cannot back up"),
+					      p->e[i].path));
 	/* Nothing is replaced before every saved copy is on disk. */
 	if (fsync(bdir))
 		return close_keep_errno(bdir, keel_error_errno(err, KEEL_EFAIL,
@@ -164,14 +194,14 @@ static int release_tx(struct keel_state *s, unsigned long tx)
 {
 	char name[64];
 
-	snprintf(name, sizeof name, "backup/%lu", tx);
-	if (fileops_remove_tree(s->dir, name))
+	snprintf(name, sizeof name, "%lu", tx);
+	if (fileops_remove_tree(s->area[STATE_BACKUP], name))
 		return -1;
-	snprintf(name, sizeof name, "installed/%lu.json", tx);
-	if (fileops_remove(s->dir, name))
+	snprintf(name, sizeof name, "%lu.json", tx);
+	if (fileops_remove(s->area[STATE_INSTALLED], name))
 		return -1;
-	snprintf(name, sizeof name, "installed/%lu.json.p7s", tx);
-	return fileops_remove(s->dir, name);
+	snprintf(name, sizeof name, "%lu.json.p7s", tx);
+	return fileops_remove(s->area[STATE_INSTALLED], name);
 }
 
 int txn_cleanup(struct keel_state *s, const struct plan *p,
@@ -183,11 +213,11 @@ int txn_cleanup(struct keel_state *s, const struct plan *p,
 	for (i = 0; i < p->n_release; i++)
 		if (release_tx(s, p->release[i]))
 			goto fail;
-	snprintf(name, sizeof name, "backup/%lu", p->tx);
-	if (!p->keep_backup && fileops_remove_tree(s->dir, name))
+	snprintf(name, sizeof name, "%lu", p->tx);
+	if (!p->keep_backup &&
+	    fileops_remove_tree(s->area[STATE_BACKUP], name))
 		goto fail;
-	if (fileops_sync_dir(s->dir, "backup") ||
-	    fileops_sync_dir(s->dir, "installed"))
+	if (fsync(s->area[STATE_BACKUP]) || fsync(s->area[STATE_INSTALLED]))
 		goto fail;
 	for (i = 0; i < p->n_drop_dirs; i++)
 		if (drop_dir(s, p->drop_dirs[i]))

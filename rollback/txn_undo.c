@@ -11,6 +11,8 @@
 
 #include "fileops.h"
 #include "i18n.h"
+#include "saved.h"
+#include "state_check.h"
 #include "txn.h"
 
 struct undo_names {
@@ -51,8 +53,11 @@ static int undo_entry(struct keel_state *s, int bdir, size_t i,
 	const char *name;
 	int pfd = target_open_parent(&s->target, e->path, &name), rc = 0;
 
-	if (pfd < 0)  /* its directory was never made: nothing to undo */
-		return errno == ENOENT ? 0 : -1;
+	/* Its directory was never made, or is not one keel could have
+	 * written in (a symlink or file in the way): nothing to undo. */
+	if (pfd < 0)
+		return errno == ENOENT || errno == ENOTDIR || errno == ELOOP ?
+		       0 : -1;
 	make_names(&n, name, i);
 	if (bdir >= 0 && fstatat(bdir, n.idx, &saved, AT_SYMLINK_NOFOLLOW) == 0)
 		rc = restore_saved(pfd, name, bdir, &n, &saved);
@@ -86,7 +91,9 @@ static int remove_new_dirs(struct keel_state *s, const struct plan *p)
 			return -1;
 		}
 		rc = unlinkat(pfd, name, AT_REMOVEDIR);
-		if (rc && (errno == ENOENT || errno == ENOTEMPTY))
+		/* Gone, not empty, or not a directory keel made: it stays. */
+		if (rc && (errno == ENOENT || errno == ENOTEMPTY ||
+			   errno == EEXIST || errno == ENOTDIR))
 			rc = 0;
 		else if (rc == 0)
 			rc = fsync(pfd);
@@ -106,14 +113,45 @@ static int remove_own_state(struct keel_state *s, const struct plan *p)
 	size_t i;
 
 	for (i = 0; suffixes[i]; i++) {
-		snprintf(name, sizeof name, "installed/%lu%s", p->tx, suffixes[i]);
-		if (fileops_remove(s->dir, name))
+		snprintf(name, sizeof name, "%lu%s", p->tx, suffixes[i]);
+		if (fileops_remove(s->area[STATE_INSTALLED], name))
 			return -1;
 	}
-	snprintf(name, sizeof name, "backup/%lu", p->tx);
-	return fileops_remove_tree(s->dir, name) ||
-	       fileops_sync_dir(s->dir, "installed") ||
-	       fileops_sync_dir(s->dir, "backup");
+	snprintf(name, sizeof name, "%lu", p->tx);
+	return fileops_remove_tree(s->area[STATE_BACKUP], name) ||
+	       fsync(s->area[STATE_INSTALLED]) ||
+	       fsync(s->area[STATE_BACKUP]);
+}
+
+/* Whether the saved copy of entry i would go back: it exists and the
+ * path is not that very file already. */
+static int will_restore(struct keel_state *s, int bdir, size_t i,
+			const struct plan_entry *e)
+{
+	struct stat saved, now;
+	char idx[32];
+
+	snprintf(idx, sizeof idx, "%zu", i);
+	if (bdir < 0 || fstatat(bdir, idx, &saved, AT_SYMLINK_NOFOLLOW))
+		return 0;
+	return !(target_lstat(&s->target, e->path, &now) == 0 &&
+		 fileops_same_file(&saved, &now));
+}
+
+/* Every saved copy that goes back is checked first: a damaged one stops
+ * the undo before it changes anything. */
+static int check_saved(struct keel_state *s, int bdir, const struct plan *p,
+		       struct keel_error *err)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < p->n; i++)
+		if (will_restore(s, bdir, i, &p->e[i]) &&
+		    (rc = saved_check_copy(s, p->tx, i, &p->e[i].saved,
+					   p->e[i].path, err)))
+			return rc;
+	return KEEL_OK;
 }
 
 int txn_undo(struct keel_state *s, const struct plan *p,
@@ -122,6 +160,13 @@ int txn_undo(struct keel_state *s, const struct plan *p,
 	char path[PATH_MAX];
 	int bdir = state_backup_dir(s, p->tx, 0);
 	size_t i = p->n;
+	int rc = check_saved(s, bdir, p, err);
+
+	if (rc) {
+		if (bdir >= 0)
+			close(bdir);
+		return rc;
+	}
 
 	while (i-- > 0)
 		if (undo_entry(s, bdir, i, &p->e[i])) {
@@ -156,5 +201,8 @@ int txn_abort(struct keel_state *s, const struct plan *p, const char *why,
 	json_object_object_add(o, "state", json_object_new_string("aborted"));
 	if (why)
 		json_object_object_add(o, "reason", json_object_new_string(why));
-	return journal_append(&s->journal, o, err);
+	rc = journal_append(&s->journal, o, err);
+	if (!rc)
+		state_mark_ended(s, p->tx);
+	return rc;
 }

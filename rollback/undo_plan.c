@@ -12,40 +12,39 @@
 #include "i18n.h"
 #include "txn.h"
 #include "txn_run.h"
+#include "saved.h"
+#include "undo_keep.h"
 #include "undo_plan.h"
 
-/* Adds the step that returns path to what transaction from_tx found
- * there (entry from of its plan). */
-static int add_undo_step(struct keel_state *s, struct plan *out,
-			 const struct plan *from, size_t i,
-			 struct keel_error *err)
+/* Adds the step that returns path to what transaction from->tx found
+ * there (entry i of its plan); last is the entry of the level that wrote
+ * the path last: if the file differs from what that level left, the
+ * administrator's version is kept beside it first (undo_keep.h). */
+int undo_plan_step(struct keel_state *s, struct plan *out,
+		   const struct plan *from, size_t i,
+		   const struct plan_entry *last, struct keel_error *err)
 {
 	const struct plan_entry *fe = &from->e[i];
 	struct plan_entry *e;
 	struct stat st;
-	char path[PATH_MAX];
-	int exists = target_lstat(&s->target, fe->path, &st) == 0;
+	int exists = target_lstat(&s->target, fe->path, &st) == 0, rc;
 
 	if (!fe->existed && !exists)
 		return KEEL_OK;  /* already as before */
-	if (fe->existed && !txn_saved_copy_exists(s, from->tx, i))
-		return keel_error_set(err, KEEL_EFAIL,
-			_("the saved copy of %s from transaction %lu is missing "
-			  "from %s/backup; keel cannot put the file back and "
-			  "changes nothing"),
-			target_path(&s->target, fe->path, path, sizeof path),
-			from->tx, s->path);
+	if (exists && undo_keep_changed(s, last) &&
+	    (rc = undo_keep_add(s, out, fe->path, err)))
+		return rc;
 	/* A superseding level may have removed the directory since. */
 	if (fe->existed) {
-		int rc = txn_plan_parents(&s->target, out, fe->path, NULL, err);
-
+		rc = txn_plan_parents(&s->target, out, fe->path, NULL, err);
 		if (rc)
 			return rc;
 	}
-	e = plan_add(out, fe->path, fe->existed ? PLAN_RESTORE : PLAN_REMOVE,
-		     exists);
+	e = plan_add(out, fe->path, PLAN_REMOVE, exists);
 	if (!e)
 		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	if (fe->existed)
+		return saved_restore_step(s, e, from, i, err);
 	e->from_tx = from->tx;
 	e->from_index = i;
 	return KEEL_OK;
@@ -84,7 +83,7 @@ int undo_plan_rollback(struct keel_state *s, const struct levels *l,
 	    add_drop_dirs(out, &top))
 		rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	for (i = 0; !rc && i < top.n; i++)
-		rc = add_undo_step(s, out, &top, i, err);
+		rc = undo_plan_step(s, out, &top, i, &top.e[i], err);
 	plan_free(&top);
 	if (rc)
 		plan_free(out);
@@ -94,8 +93,8 @@ int undo_plan_rollback(struct keel_state *s, const struct levels *l,
 /* Levels from the bottom up: the first level that touched a path holds
  * what was there before keel. */
 static int add_level(struct keel_state *s, struct plan *out,
-		     struct plan *seen, unsigned long tx,
-		     struct keel_error *err)
+		     struct plan *seen, const struct plan *latest,
+		     unsigned long tx, struct keel_error *err)
 {
 	struct plan lp;
 	size_t i;
@@ -113,7 +112,8 @@ static int add_level(struct keel_state *s, struct plan *out,
 		if (!plan_add(seen, lp.e[i].path, PLAN_REMOVE, 0))
 			rc = keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 		else
-			rc = add_undo_step(s, out, &lp, i, err);
+			rc = undo_plan_step(s, out, &lp, i, &latest->e[
+				plan_find(latest, lp.e[i].path)], err);
 	}
 	plan_free(&lp);
 	return rc;
@@ -138,19 +138,54 @@ static int add_all_drop_dirs(struct keel_state *s, const struct levels *l,
 	return rc;
 }
 
+/* For each path any level touched, the entry of the highest level that
+ * touched it: what keel left there last. */
+static int collect_latest(struct keel_state *s, const struct levels *l,
+			  struct plan *latest, struct keel_error *err)
+{
+	struct plan lp;
+	struct plan_entry *e;
+	size_t k = l->n, i;
+	int rc = KEEL_OK;
+
+	while (!rc && k-- > 0) {
+		rc = txn_load_plan(s, l->v[k].tx, &lp, err);
+		for (i = 0; !rc && i < lp.n; i++) {
+			if (plan_find(latest, lp.e[i].path) >= 0)
+				continue;
+			e = plan_add(latest, lp.e[i].path, lp.e[i].action,
+				     lp.e[i].existed);
+			if (!e) {
+				rc = keel_error_set(err, KEEL_EFAIL,
+						    _("out of memory"));
+				break;
+			}
+			*e = (struct plan_entry){ .path = e->path,
+				.action = lp.e[i].action, .existed = lp.e[i].existed,
+				.mode = lp.e[i].mode, .size = lp.e[i].size,
+				.from_saved = lp.e[i].from_saved };
+			memcpy(e->sha256, lp.e[i].sha256, sizeof e->sha256);
+		}
+		plan_free(&lp);
+	}
+	return rc;
+}
+
 int undo_plan_uninstall(struct keel_state *s, const struct levels *l,
 			unsigned long tx, struct plan *out,
 			struct keel_error *err)
 {
-	struct plan seen = { 0 };
+	struct plan seen = { 0 }, latest = { 0 };
 	size_t k;
 	int rc = KEEL_OK;
 
 	if (start(out, tx, "uninstall"))
 		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
+	rc = collect_latest(s, l, &latest, err);
 	for (k = 0; !rc && k < l->n; k++)
-		rc = add_level(s, out, &seen, l->v[k].tx, err);
+		rc = add_level(s, out, &seen, &latest, l->v[k].tx, err);
 	plan_free(&seen);
+	plan_free(&latest);
 	if (!rc)
 		rc = add_all_drop_dirs(s, l, out, err);
 	if (rc)

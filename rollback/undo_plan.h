@@ -8,6 +8,14 @@
 #include "plan.h"
 #include "state.h"
 
+/* Adds the step that returns from's entry i to what transaction from->tx
+ * found there, after checking its saved copy; when the file differs from
+ * what last (the entry of the level that wrote the path last) left
+ * there, a PLAN_PRESERVE step keeps the administrator's version first. */
+int undo_plan_step(struct keel_state *s, struct plan *out,
+		   const struct plan *from, size_t i,
+		   const struct plan_entry *last, struct keel_error *err);
+
 /* Every path the top level's apply touched returns to what it saved. */
 int undo_plan_rollback(struct keel_state *s, const struct levels *l,
 		       unsigned long tx, struct plan *out,

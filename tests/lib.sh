@@ -89,3 +89,13 @@ make_pack() {
 	"$KEEL_PACK" --manifest "$1" --from "$2" --key "$PKI/signer.key" \
 		--cert "$PKI/signer.pem" --chain "$PKI/chain.pem" --out "$3"
 }
+
+# keel_on_target DIR: this build's keel where keel-commit.service's
+# ExecStart= runs it on a target (apply refuses a unit whose program is
+# not there); KEEL_ON_TARGET is that path, as the booted target sees it.
+keel_on_target() {
+	KEEL_ON_TARGET=$(grep -a -o 'ExecStart=/[^ ]*' "$KEEL" | head -n 1)
+	KEEL_ON_TARGET=${KEEL_ON_TARGET#ExecStart=}
+	[ -n "$KEEL_ON_TARGET" ] || { echo "Bail out! no ExecStart= in $KEEL"; exit 1; }
+	mkdir -p "$1${KEEL_ON_TARGET%/*}" && cp "$KEEL" "$1$KEEL_ON_TARGET"
+}

@@ -57,6 +57,7 @@ ok $rc "ansible-playbook --syntax-check: rollout.yml, rollback.yml, offline.yml"
 # One fixture made by Debian's grub-mkconfig scripts, copied to each root.
 fixture base
 mkdir -p "$R/etc/systemd/system"
+keel_on_target "$R"   # what the commit unit runs
 pack 1.0.0 1 "$TMP/keel-1.0.0.ksp"
 # The tampered copy: one byte of the signed manifest (in the tar, before
 # gzip) changed; the same name, in a directory of its own.

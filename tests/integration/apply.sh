@@ -31,8 +31,8 @@ grep -q "applied to $R in transaction 1: 2 files installed, 2 replaced, 0 remove
 ok $? "apply says what it did"
 grep -q "not the running system" "$TMP/err"
 ok $? "apply --root says the target's CPU cannot be checked from here"
-[ "$(cat "$R/usr/lib/systemd/system/keel.service")" = "$(cat "$TMP/src/unit")" ] &&
-	[ ! -L "$R/lib" ] || [ -L "$R/lib" ]
+[ -L "$R/lib" ] && [ "$(readlink "$R/lib")" = usr/lib ] &&
+	cmp -s "$R/usr/lib/systemd/system/keel.service" "$TMP/src/unit"
 ok $? "a path through the target's own symlink (lib -> usr/lib) lands inside the target"
 [ "$(stat -c %a "$R/usr/sbin/keel-tool")" = 755 ] && [ -f "$R/etc/keel/link" ] &&
 	[ ! -L "$R/etc/keel/link" ] && [ "$(stat -c %a "$R/etc/keel/link")" = 600 ]
@@ -47,6 +47,36 @@ ok $? "re-applying the installed version says so and changes nothing"
 run "$KEEL" apply --root "$R" --yes --json "$PACK1"
 grep -Eq '"changed": ?false' "$TMP/out" && grep -Eq '"kind": ?"same"' "$TMP/out"
 ok $? "apply --json reports changed: false for the installed version"
+
+# A damaged copy of the installed version is refused before any "nothing
+# to do": the signed manifest intact, one byte of a payload file changed
+# inside the tar (gzip'd again), or data after the tar's end.
+gzip -dc "$PACK1" >"$TMP/same.tar"
+off=$(grep -obaF 'echo tool 1.0' "$TMP/same.tar" | head -n 1 | cut -d: -f1)
+printf E | dd of="$TMP/same.tar" bs=1 seek="$off" conv=notrunc 2>/dev/null
+gzip -n <"$TMP/same.tar" >"$TMP/same-flipped.ksp"
+gzip -dc "$PACK1" >"$TMP/same.tar"
+{ cat "$TMP/same.tar"; printf 'hidden data'; } | gzip -n >"$TMP/same-trailing.ksp"
+state1=$(tree_sum "$R/var/lib/keel")
+for opt in --yes --dry-run --json; do
+	expect_fail 3 "same-flipped.ksp: usr/sbin/keel-tool does not match the SHA-256" \
+		"re-applying the installed version from a pack with a changed byte is refused ($opt)" \
+		"$KEEL" apply --root "$R" --yes $opt "$TMP/same-flipped.ksp"
+	tree_state "$R" | cmp -s - "$TMP/s1" && [ "$(tree_sum "$R/var/lib/keel")" = "$state1" ]
+	ok $? "  and changes nothing, keel's state directory included"
+done
+grep -Eq '"exit_code": ?3' "$TMP/out" && grep -q 'keel-tool does not match' "$TMP/out"
+ok $? "  with --json the refusal is a JSON answer naming the file"
+expect_fail 3 "same-trailing.ksp" \
+	"re-applying the installed version from a pack with data after its end is refused" \
+	"$KEEL" apply --root "$R" --yes "$TMP/same-trailing.ksp"
+tree_state "$R" | cmp -s - "$TMP/s1" && [ "$(tree_sum "$R/var/lib/keel")" = "$state1" ]
+ok $? "  and changes nothing"
+# A dry run installs nothing, so no staging read would find the damage:
+# it reads the whole pack itself.
+expect_fail 3 "same-flipped.ksp: usr/sbin/keel-tool does not match the SHA-256" \
+	"a dry run of a damaged pack on a target without keel is refused" \
+	"$KEEL" apply --root "$TMP/base" --dry-run "$TMP/same-flipped.ksp"
 
 # --- SP2 on top, supersedes, downgrade ----------------------------------
 run "$KEEL" apply --root "$R" --yes --json "$PACK2"
@@ -133,8 +163,8 @@ cp "$PACK2" "$TMP/bad.ksp"
 printf 'X' | dd of="$TMP/bad.ksp" bs=1 seek=2000 conv=notrunc 2>/dev/null
 before=$(tree_sum "$R")
 run "$KEEL" apply --root "$R" --yes "$TMP/bad.ksp"
-[ $rc -eq 3 ] || [ $rc -eq 4 ]
-ok $? "a damaged pack is refused (exit $rc)"
+{ [ $rc -eq 3 ] || [ $rc -eq 4 ]; } && grep -q "bad.ksp" "$TMP/err"
+ok $? "a damaged pack is refused (exit $rc), naming it"
 [ "$(tree_sum "$R")" = "$before" ]
 ok $? "the damaged pack changed nothing, journal included"
 
@@ -177,6 +207,22 @@ expect_fail 10 "is a directory or a special file.*move it aside" \
 	"$KEEL" apply --root "$R2" --yes "$PACK1"
 [ "$(tree_sum "$R2")" = "$before" ]
 ok $? "that refusal changed nothing"
+
+# An absolute symlink in the target is resolved inside the target: the
+# file lands below R5$TMP/sentinel, and $TMP/sentinel on this machine,
+# where the same link would lead from outside, stays byte for byte.
+R5=$TMP/root5
+cp -a "$TMP/base" "$R5"
+mkdir -p "$TMP/sentinel/systemd" "$R5$TMP/sentinel"
+printf 'outside\n' >"$TMP/sentinel/systemd/keep"
+rm "$R5/lib" && ln -s "$TMP/sentinel" "$R5/lib"
+sentinel() { find "$TMP/sentinel" -printf '%p %y %m %n %s %l\n' | LC_ALL=C sort; cat "$TMP/sentinel/systemd/keep"; }
+sentinel >"$TMP/sentinel.0"
+run "$KEEL" apply --root "$R5" --yes "$PACK1"
+[ $rc -eq 0 ] && cmp -s "$R5$TMP/sentinel/systemd/system/keel.service" "$TMP/src/unit"
+ok $? "a path through an absolute symlink in the target lands inside the target"
+sentinel | cmp -s - "$TMP/sentinel.0"
+ok $? "  and nothing is written where that symlink leads outside the target"
 
 # --- one installer at a time ------------------------------------------------
 R3=$TMP/root3

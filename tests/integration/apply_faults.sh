@@ -91,6 +91,10 @@ scenario() {
 		n=$((n + STRIDE))
 	done
 	echo "# $name: $tried fault points" >&3
+	# A shim that counted nothing (or garbage) leaves the loop unrun:
+	# that proves nothing, so it fails.
+	[ "$tried" -gt 0 ] ||
+		{ echo "# $name: no fault point tried (calls counted: '$total')" >&3; bad=1; }
 	if [ "$STRIDE" -eq 1 ]; then
 		result $bad "$name: every one of $total fault points, killed and failed, leaves before or after"
 	else
@@ -129,6 +133,7 @@ if unshare -rm true 2>/dev/null && [ -x /etc/grub.d/10_linux ]; then
 	fixture grub FX_CUSTOM_CFG='# the administrator'"'"'s line'
 	mkdir -p "$R/etc/systemd/system" "$R/etc/kernel/postinst.d" \
 		"$R/etc/kernel/postrm.d"
+	keel_on_target "$R"   # what the commit unit runs
 	cp -a "$R" "$TMP/g1"
 	"$KEEL" apply --root "$TMP/g1" --yes "$TMP/boot10.ksp" >/dev/null 2>&1
 	[ $? -eq 11 ] || { echo "Bail out! the boot pack does not apply"; exit 1; }

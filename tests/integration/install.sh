@@ -15,7 +15,11 @@ show-dirs:
 MK
 $MAKE -s --no-print-directory -C "$top_builddir" -f Makefile -f "$TMP/dirs.mk" \
 	show-dirs >"$TMP/dirs" 2>"$TMP/err" || { cat "$TMP/err"; echo "Bail out! cannot read the build's directories"; exit 1; }
-for kv in $(cat "$TMP/dirs"); do eval "$kv"; done
+# Only NAMEdir=VALUE words: make may print its own lines first (a
+# Makefile regenerated because Makefile.am changed).
+for kv in $(cat "$TMP/dirs"); do
+	case $kv in [a-z]*dir=/*) eval "$kv" ;; esac
+done
 diag "sbindir $sbindir, localedir $localedir"
 
 run $MAKE -s --no-print-directory -C "$top_builddir" install DESTDIR="$D"

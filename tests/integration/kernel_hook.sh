@@ -46,8 +46,9 @@ in_target "$keel_bin" apply --dry-run --skip-cpu-check /tmp/p11.ksp >"$TMP/out" 
 if [ "$(uname -r)" != "$K" ]; then
 	grep -Fq "note: this system runs the kernel $(uname -r), but GRUB's default entry boots /boot/vmlinuz-$K" "$TMP/err" &&
 		grep -q "note: the running kernel's command line (.*) is not the default entry's (root=UUID=.* ro  quiet)" "$TMP/err"
-	ok $? "an online apply says when the running kernel and command line are not the default entry's"
-	[ $? -eq 0 ] || diag "$(cat "$TMP/err")"
+	st=$?
+	ok $st "an online apply says when the running kernel and command line are not the default entry's"
+	[ $st -eq 0 ] || diag "$(cat "$TMP/err")"
 fi
 rm "$R/tmp/p11.ksp"
 "$SHOW" --commit "$R" 1.0.0 >/dev/null

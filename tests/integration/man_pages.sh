@@ -12,8 +12,8 @@ for page in keel.8 keel-hv.7 keel-pack.1 keel-ksp.5; do
 	[ -s "$TMP/groff.err" ] && diag "$(cat "$TMP/groff.err")"
 	if command -v man >/dev/null; then
 		LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l -Tutf8 \
-			"$doc/$page" >/dev/null 2>"$TMP/man.err"
-		[ ! -s "$TMP/man.err" ]
+			"$doc/$page" >"$TMP/man.out" 2>"$TMP/man.err"
+		[ $? -eq 0 ] && [ -s "$TMP/man.out" ] && [ ! -s "$TMP/man.err" ]
 		ok $? "man -l renders $page without warnings"
 		[ -s "$TMP/man.err" ] && diag "$(cat "$TMP/man.err")"
 	fi
@@ -22,13 +22,14 @@ done
 # documented PAGE HELP-OUTPUT: every --option in the help is in the page
 # (roff writes it \-\-option).
 documented() {
-	missing=
-	for opt in $(grep -Eo -- '--[a-z][a-z-]*' "$2" | sort -u); do
+	missing= opts=$(grep -Eo -- '--[a-z][a-z-]*' "$2" | sort -u)
+	for opt in $opts; do
 		esc=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
 		grep -q -- "$esc" "$doc/$1" || missing="$missing $opt"
 	done
 	[ -z "$missing" ] || diag "$1 lacks:$missing"
-	[ -z "$missing" ]
+	# Every help lists --help at least: none means no help was read.
+	[ -n "$opts" ] && [ -z "$missing" ]
 }
 for cmd in verify info hv check-cpu apply commit refresh status history rollback uninstall; do
 	"$KEEL" $cmd --help >"$TMP/help" 2>&1

@@ -81,7 +81,7 @@ cmp -s "$TMP/x/boot/keel/hv-1.2.3" "$src/boot/hv.bin" &&
 ok $? "payload entries hold the source bytes"
 grep -q '"build_time": "2023-11-14T22:13:20Z"' "$TMP/x/MANIFEST.json"
 ok $? "build_time comes from SOURCE_DATE_EPOCH"
-! grep -q '"source"' "$TMP/x/MANIFEST.json"
+[ -s "$TMP/x/MANIFEST.json" ] && ! grep -q '"source"' "$TMP/x/MANIFEST.json"
 ok $? "the template-only \"source\" key is not in the signed manifest"
 [ "$(stat -c %a "$TMP/x/usr/sbin/demo-tool")" = 755 ]
 ok $? "entry modes come from the manifest"

@@ -20,10 +20,11 @@ ok $rc "every message in the sources is in de.po"
 run msgcmp "$po" "$TMP/keel.pot"
 ok $rc "every message in the sources has a German translation"
 diag "messages: $(grep -c '^msgid "' "$TMP/keel.pot") in sources"
+gone=0
 for f in $(grep -v '^#' "$top_srcdir/po/POTFILES.in"); do
-	[ -f "$top_srcdir/$f" ] || { diag "POTFILES.in names missing $f"; false; }
+	[ -f "$top_srcdir/$f" ] || { diag "POTFILES.in names missing $f"; gone=1; }
 done
-ok $? "po/POTFILES.in names only existing files"
+ok $gone "po/POTFILES.in names only existing files"
 missing=0
 for f in "$top_srcdir"/installer/*.c "$top_srcdir"/rollback/*.c; do
 	grep -q '_("' "$f" || continue

@@ -11,6 +11,7 @@
 
 #include "grubenv.h"
 #include "tests/tap.h"
+#include "undo_grubenv.h"
 
 static char dir[] = "/tmp/keel-grubenv-XXXXXX";
 static char file[64];
@@ -308,6 +309,128 @@ static void test_api(void)
 				     "create"), "%s", err.msg);
 }
 
+/* A 1024-byte block holding the NAME, VALUE pairs (NULL-terminated). */
+static char *env_of(const char *const *pairs)
+{
+	struct keel_error err = { 0 };
+	struct grubenv env;
+	char *out = NULL;
+
+	grubenv_init(&env);
+	for (; *pairs; pairs += 2)
+		grubenv_set(&env, pairs[0], pairs[1]);
+	grubenv_format(&env, file, &out, &err);
+	grubenv_free(&env);
+	return out;
+}
+
+/* undo_grubenv_merge of now and then (NULL: no file), the keel entries
+ * keel-1.1.0 and its title going away. */
+static enum undo_env_outcome undo(const char *now, const char *then,
+				  char **out, int *rc)
+{
+	struct keel_error err = { 0 };
+	struct undo_gone gone = { 0 };
+	struct undo_env_in in = { now, now ? GRUBENV_SIZE : 0, then,
+				  then ? GRUBENV_SIZE : 0, file };
+	enum undo_env_outcome o;
+	size_t len;
+
+	undo_gone_add(&gone, "keel-1.1.0");
+	undo_gone_add(&gone, "keel 1.1.0: Debian GNU/Linux");
+	*rc = undo_grubenv_merge(&in, &gone, out, &len, &o, &err);
+	undo_gone_free(&gone);
+	if (*out && len != GRUBENV_SIZE)
+		printf("# merged block of %zu bytes\n", len);
+	return o;
+}
+
+/* What grub-editenv list says of a block keel wrote. */
+static char *editenv_list(const char *block)
+{
+	char *listed = NULL;
+
+	write_file(block, GRUBENV_SIZE);
+	if (editenv(&listed, (const char *const[]){ "list", NULL }) != 0) {
+		free(listed);
+		return NULL;
+	}
+	return listed;
+}
+
+static void test_undo(void)
+{
+	char *now = env_of((const char *const[]){ "next_entry", "keel-1.1.0",
+		"saved_entry", "rescue", "admin", "kept", NULL });
+	char *then = env_of((const char *const[]){ "next_entry", "keel-1.0.0",
+						   NULL });
+	char *out = NULL, *listed, garbage[GRUBENV_SIZE];
+	int rc;
+
+	ok(undo(now, then, &out, &rc) == UNDO_ENV_WRITE && !rc && out,
+	   "undo: keel's next_entry naming a gone entry is undone on the file "
+	   "as it is");
+	listed = out ? editenv_list(out) : NULL;
+	is_str(listed, "next_entry=keel-1.0.0\nsaved_entry=rescue\nadmin=kept\n",
+	       "  grub-editenv lists the saved next_entry again, in its place, "
+	       "and the administrator's variables");
+	free(listed);
+	free(out);
+	free(then);
+	then = env_of((const char *const[]){ "next_entry",
+		"keel 1.1.0: Debian GNU/Linux", "admin", "old", NULL });
+	undo(now, then, &out, &rc);
+	listed = out ? editenv_list(out) : NULL;
+	is_str(listed, "saved_entry=rescue\nadmin=kept\n",
+	       "  a saved next_entry naming a gone entry (by title) is unset");
+	free(listed);
+	free(out);
+	is_int(undo(now, NULL, &out, &rc), UNDO_ENV_WRITE,
+	       "a grubenv keel created that the administrator added to stays");
+	free(out);
+	free(now);
+	free(then);
+
+	now = env_of((const char *const[]){ "next_entry", "keel-1.1.0", NULL });
+	ok(undo(now, NULL, &out, &rc) == UNDO_ENV_SAVED && !out && !rc,
+	   "one that holds only keel's next_entry goes, as planned");
+	then = env_of((const char *const[]){ NULL });
+	ok(undo(now, then, &out, &rc) == UNDO_ENV_SAVED && !out,
+	   "a result equal to the saved copy lets the saved copy go back");
+	free(now);
+	now = env_of((const char *const[]){ "next_entry", "rescue", NULL });
+	ok(undo(now, then, &out, &rc) == UNDO_ENV_NOW && !out,
+	   "a next_entry that names no gone entry is the administrator's: "
+	   "the file stays as it is");
+	ok(undo(NULL, then, &out, &rc) == UNDO_ENV_NOW && !out && !rc,
+	   "a grubenv removed since stays removed");
+	memset(garbage, 'x', sizeof garbage);
+	ok(undo(garbage, then, &out, &rc) == UNDO_ENV_SAVED &&
+	   rc == KEEL_ENOTAPPLICABLE, "a file that is no GRUB environment "
+	   "block: refused, and the plan's step stands");
+	free(now);
+	free(then);
+}
+
+static void test_stale(void)
+{
+	struct undo_gone gone = { 0 };
+	char *env = env_of((const char *const[]){ "saved_entry", "keel-1.1.0",
+						  NULL });
+	char *v;
+
+	undo_gone_add(&gone, "keel-1.1.0");
+	v = undo_grubenv_stale(env, GRUBENV_SIZE, &gone);
+	is_str(v, "keel-1.1.0", "a saved_entry naming a gone entry is found");
+	free(v);
+	free(env);
+	env = env_of((const char *const[]){ "saved_entry", "keel-1.0.0", NULL });
+	ok(!undo_grubenv_stale(env, GRUBENV_SIZE, &gone),
+	   "one naming an entry that stays is not");
+	free(env);
+	undo_gone_free(&gone);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -324,6 +447,8 @@ int main(void)
 	test_capacity();
 	test_odd_blocks();
 	test_api();
+	test_undo();
+	test_stale();
 	unlink(file);
 	rmdir(dir);
 	return done_testing();
