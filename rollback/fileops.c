@@ -149,11 +149,20 @@ static int copy_data(int in, int out)
 static int copy_regular(int sdir, const char *sname, const struct stat *st,
 			int ddir, const char *tname)
 {
+	struct stat now;
 	int in, out, rc = -1, e;
 
 	in = openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (in < 0)
 		return -1;
+	/* What was opened must be the file st describes, not one swapped in
+	 * since (a FIFO would block the copy, another file be copied). */
+	if (fstat(in, &now) || !S_ISREG(now.st_mode) ||
+	    !fileops_same_file(st, &now)) {
+		close(in);
+		errno = EAGAIN;
+		return -1;
+	}
 	/* tname is keel's scratch name: a leftover of a crash goes, and
 	 * nothing that appears there is written through. */
 	out = fileops_remove(ddir, tname) ? -1 :

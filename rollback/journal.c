@@ -2,6 +2,7 @@
  * "CRC32-HEX JSON\n"; the CRC tells a torn write from a complete one. */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -67,8 +68,18 @@ static struct json_object *parse_line(const char *line, size_t len)
  * record's end mark), or one whose pages never reached the disk (NULs). */
 static int torn_tail(const char *tail, size_t len)
 {
-	return !memchr(tail, '\n', len) ||
-	       (memchr(tail, '\0', len) && !memchr(tail, '\n', len - 1));
+	size_t i;
+
+	if (memchr(tail, '\n', len - 1) ||
+	    (tail[len - 1] == '\n' && !memchr(tail, '\0', len)))
+		return 0;
+	/* An append writes the record's checksum first: a torn one begins
+	 * with hex digits (or is all zeros, as some file systems leave an
+	 * extent a crash did not fill). */
+	for (i = 0; i < len && i < 8; i++)
+		if (!isxdigit((unsigned char)tail[i]) && tail[i] != '\0')
+			return 0;
+	return 1;
 }
 
 static int parse_all(struct journal *j, char *buf, size_t size,

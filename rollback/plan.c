@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/printbuf.h>
 
 #include "i18n.h"
 #include "pack_path.h"
 #include "plan.h"
+#include "state.h"
 
 static const char *const action_names[] = { "install", "restore", "remove",
 					    "preserve" };
@@ -255,9 +257,15 @@ static int64_t get_int(struct json_object *o, const char *key)
 }
 
 /* A path read back from a record gets the checks of a signed manifest's:
- * relative, normalized, no "..", within limits. */
+ * relative, normalized, no "..", within limits; and no transaction ever
+ * changes keel's own state through a target path. */
 static int plan_path_ok(const char *path)
 {
+	size_t n = strlen(STATE_DIR);
+
+	if (strncasecmp(path, STATE_DIR, n) == 0 &&
+	    (path[n] == '\0' || path[n] == '/'))
+		return -1;
 	return pack_path_check(path) == PACK_PATH_OK ? 0 : -1;
 }
 
@@ -297,6 +305,7 @@ static int entry_from_json(struct json_object *o, struct plan *p)
 	const char *sha = get_str(o, "sha256"), *mode = get_str(o, "mode");
 	struct json_object *v;
 	struct plan_entry *e;
+	char *end;
 	int a;
 
 	if (!path || !action || !json_object_object_get_ex(o, "existed", &v) ||
@@ -314,7 +323,9 @@ static int entry_from_json(struct json_object *o, struct plan *p)
 		    get_int(o, "size") < 0)
 			return -1;
 		e->size = (uint64_t)get_int(o, "size");
-		e->mode = (unsigned)strtoul(mode, NULL, 8) & 07777;
+		e->mode = (unsigned)strtoul(mode, &end, 8);
+		if (*end || !*mode || e->mode > 07777)
+			return -1;
 	} else if (e->action == PLAN_RESTORE) {
 		if (get_int(o, "from_tx") <= 0 || get_int(o, "from_index") < 0)
 			return -1;

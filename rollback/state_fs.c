@@ -88,6 +88,10 @@ int state_fs_open_file(int dir, const char *name, int flags, mode_t mode)
 	}
 	fd = openat(dir, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC |
 		    (exists ? 0 : O_EXCL), mode);
+	/* Another keel made it between the look and the open (two first
+	 * applies waiting for one lock): open it as it now exists. */
+	if (fd < 0 && !exists && errno == EEXIST)
+		return state_fs_open_file(dir, name, flags & ~O_CREAT, mode);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &after))

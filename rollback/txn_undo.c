@@ -138,19 +138,81 @@ static int will_restore(struct keel_state *s, int bdir, size_t i,
 		 fileops_same_file(&saved, &now));
 }
 
-/* Every saved copy that goes back is checked first: a damaged one stops
- * the undo before it changes anything. */
+/* What entry e puts at its path once switched: 0 with *put, or -1 when
+ * it removes the path. */
+static int what_it_puts(const struct plan_entry *e, struct plan_saved *put)
+{
+	if (e->action == PLAN_REMOVE)
+		return -1;
+	if (e->action == PLAN_INSTALL) {
+		put->kind = SAVED_FILE;
+		put->mode = e->mode;
+		put->size = e->size;
+		memcpy(put->sha256, e->sha256, sizeof put->sha256);
+	} else {
+		*put = e->from_saved;
+	}
+	return 0;
+}
+
+/* Entry i existed, its saved copy is gone, and its path holds what this
+ * transaction put there (or nothing, for a removal) and not what stood
+ * there before: the copy was lost after the switch, and the undo would
+ * leave the new file claiming all is as before. */
+static int copy_lost(struct keel_state *s, int bdir, size_t i,
+		     const struct plan_entry *e)
+{
+	struct plan_saved put;
+	struct stat st;
+	const char *name;
+	char idx[32];
+	int pfd, lost;
+
+	snprintf(idx, sizeof idx, "%zu", i);
+	if (!e->existed || e->saved.kind == SAVED_NONE ||
+	    (bdir >= 0 && fstatat(bdir, idx, &st, AT_SYMLINK_NOFOLLOW) == 0))
+		return 0;
+	pfd = target_open_parent(&s->target, e->path, &name);
+	if (pfd < 0)
+		return 0;
+	if (what_it_puts(e, &put))
+		lost = fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+		       errno == ENOENT;
+	else
+		lost = saved_matches(pfd, name, &put) == 0 &&
+		       saved_matches(pfd, name, &e->saved) != 0;
+	close(pfd);
+	return lost;
+}
+
+/* Every saved copy that goes back is checked first: a damaged or lost
+ * one stops the undo before it changes anything. */
 static int check_saved(struct keel_state *s, int bdir, const struct plan *p,
 		       struct keel_error *err)
 {
 	size_t i;
 	int rc;
 
-	for (i = 0; i < p->n; i++)
+	char shown[PATH_MAX], copy[PATH_MAX + 64], idx[64];
+
+	for (i = 0; i < p->n; i++) {
 		if (will_restore(s, bdir, i, &p->e[i]) &&
 		    (rc = saved_check_copy(s, p->tx, i, &p->e[i].saved,
 					   p->e[i].path, err)))
 			return rc;
+		if (!copy_lost(s, bdir, i, &p->e[i]))
+			continue;
+		snprintf(idx, sizeof idx, "%lu/%zu", p->tx, i);
+		return keel_error_set(err, KEEL_EFAIL,
+			_("the saved copy of %s (%s) is missing, and the file "
+			  "is the one transaction %lu put there: keel cannot "
+			  "undo it and changes nothing; restore keel's state "
+			  "from a backup"),
+			target_path(&s->target, p->e[i].path, shown,
+				    sizeof shown),
+			state_area_path(s, STATE_BACKUP, idx, copy,
+					sizeof copy), p->tx);
+	}
 	return KEEL_OK;
 }
 

@@ -70,6 +70,17 @@ case_journal_closed_crash() {
 	ok $? "recovery closes that transaction and leaves the target as it is"
 }
 
+# A crash after transaction 2 switched its files, before "committed": the
+# undo needs its saved copies, and one lost since must not pass for "the
+# target is as before".
+case_journal_prepared_copy_lost() {
+	keep_records 1,6
+	rm "$R/var/lib/keel/tx/2.end"
+	rm -f "$R/var/lib/keel/backup/2/"*
+	refused 1 'backup/2/[0-9]+\) is missing' \
+		"an interrupted upgrade whose saved copy is lost" status
+}
+
 # The same journal with tx/2.end still there: no crash leaves that, only a
 # journal cut short (or an older copy put back).
 case_journal_closed_cut() {
