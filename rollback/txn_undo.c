@@ -179,8 +179,8 @@ static int copy_lost(struct keel_state *s, int bdir, size_t i,
 		lost = fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
 		       errno == ENOENT;
 	else
-		lost = saved_matches(pfd, name, &put) == 0 &&
-		       saved_matches(pfd, name, &e->saved) != 0;
+		lost = saved_matches(pfd, name, &put) == 1 &&
+		       saved_matches(pfd, name, &e->saved) == 0;
 	close(pfd);
 	return lost;
 }

@@ -81,6 +81,15 @@ case_journal_prepared_copy_lost() {
 		"an interrupted upgrade whose saved copy is lost" status
 }
 
+# Only the copy of a file it replaced (usr/sbin/keel-tool, entry 1) lost:
+# the file there is the new one, not the one the copy held.
+case_journal_prepared_file_copy_lost() {
+	keep_records 1,6
+	rm "$R/var/lib/keel/tx/2.end" "$R/var/lib/keel/backup/2/1"
+	refused 1 'keel-tool \(.*backup/2/1\) is missing' \
+		"an interrupted upgrade whose copy of a replaced file is lost" status
+}
+
 # The same journal with tx/2.end still there: no crash leaves that, only a
 # journal cut short (or an older copy put back).
 case_journal_closed_cut() {
