@@ -2,15 +2,10 @@
  * lists (crl.d) of a target root into an OpenSSL X509_STORE. */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -19,13 +14,7 @@
 
 #include "i18n.h"
 #include "trust.h"
-
-/* A certificate or CRL file larger than this is not one we should parse;
- * real CRLs of big CAs stay well below it. */
-#define TRUST_FILE_MAX (16u << 20)
-
-/* What a trust file holds, and how it is added to the store. */
-enum trust_kind { TRUST_CERTS, TRUST_CRLS };
+#include "trust_files.h"
 
 /*
  * Revocation policy. CRL checking is switched on for the whole chain as
@@ -41,52 +30,6 @@ static int verify_cb(int ok, X509_STORE_CTX *ctx)
 	if (!ok && X509_STORE_CTX_get_error(ctx) == X509_V_ERR_UNABLE_TO_GET_CRL)
 		return 1;
 	return ok;
-}
-
-/* Reads a whole regular file (bounded) into a memory BIO. */
-static int open_file_bio(const char *path, BIO **out, struct keel_error *err)
-{
-	struct stat st;
-	char *buf;
-	ssize_t got;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return keel_error_errno(err, KEEL_ETRUST, errno,
-			_("cannot read the trust file %s"), path);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > (off_t)TRUST_FILE_MAX) {
-		close(fd);
-		return keel_error_set(err, KEEL_ETRUST,
-			_("%s is not a regular file of at most %u bytes; a trust "
-			  "file must hold PEM certificates or revocation lists. "
-			  "Remove it or replace it with your vendor's file."),
-			path, TRUST_FILE_MAX);
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-	}
-	got = read(fd, buf, (size_t)st.st_size);
-	if (got != st.st_size) {
-		int e = got < 0 ? errno : EIO;
-
-		close(fd);
-		free(buf);
-		return keel_error_errno(err, KEEL_ETRUST, e,
-			_("cannot read the trust file %s"), path);
-	}
-	close(fd);
-	*out = BIO_new(BIO_s_mem());
-	if (!*out || BIO_write(*out, buf, (int)got) != (int)got) {
-		BIO_free(*out);
-		free(buf);
-		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-	}
-	free(buf);
-	return KEEL_OK;
 }
 
 int trust_digest_acceptable(int md_nid)
@@ -165,14 +108,15 @@ static int garbled(const char *path, enum trust_kind kind,
 
 /* Loads every certificate or CRL of one PEM file; a file holding none is
  * refused too, so a misplaced file does not go unnoticed. */
-static int load_file(X509_STORE *store, const char *path, enum trust_kind kind,
+static int load_file(X509_STORE *store, const struct target *t,
+		     const char *rel, const char *path, enum trust_kind kind,
 		     int *count, struct keel_error *err)
 {
 	const char *alg = "?";
 	BIO *bio = NULL;
 	int n = 0, r, rc;
 
-	rc = open_file_bio(path, &bio, err);
+	rc = trust_read_bio(t, rel, path, &bio, err);
 	if (rc)
 		return rc;
 	ERR_clear_error();
@@ -197,171 +141,62 @@ static int load_file(X509_STORE *store, const char *path, enum trust_kind kind,
 	return KEEL_OK;
 }
 
-static int wanted(const char *name, enum trust_kind kind)
-{
-	size_t n = strlen(name);
+/* ROOT/etc/keel/SUB: rel inside the root, and shown for messages. */
+struct trust_dir {
+	char rel[64];
+	char shown[4096];
+};
 
-	if (name[0] == '.')
-		return 0;
-	if (n > 4 && strcmp(name + n - 4, ".pem") == 0)
-		return 1;
-	return kind == TRUST_CRLS && n > 4 && strcmp(name + n - 4, ".crl") == 0;
-}
-
-/* A DER revocation list (*.der), one whose suffix differs only in case
- * (*.CRL, *.Pem) or one under its OpenSSL hash name (c_rehash's HASH.rN):
- * the admin meant keel to read it. A hidden name (".old.crl") is one
- * put out of the way on purpose. */
-static int looks_like_crl(const char *name)
-{
-	static const char *const suffixes[] = { ".der", ".crl", ".pem" };
-	size_t n = strlen(name), d = n, i;
-
-	if (name[0] == '.')
-		return 0;
-	for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++)
-		if (n > 4 && strcasecmp(name + n - 4, suffixes[i]) == 0)
-			return 1;
-	while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9')
-		d--;
-	return d < n && d >= 2 && name[d - 1] == 'r' && name[d - 2] == '.';
-}
-
-/* An entry of trust.d or crl.d that keel does not read. Unread
- * certificates only make verification stricter, so they are a warning;
- * an unread revocation list would let a revoked signer through, so one
- * that looks like a revocation list is refused, the rest warned about. */
-static int not_read(const char *dir, const char *name, enum trust_kind kind,
-		    struct keel_error *err)
-{
-	if (kind == TRUST_CRLS && looks_like_crl(name))
-		return keel_error_set(err, KEEL_ETRUST,
-			_("%s/%s looks like a revocation list, but keel reads "
-			  "only PEM files named *.pem or *.crl, so its "
-			  "revocations would be ignored: name it *.crl (if it "
-			  "is DER, convert it with `openssl crl -inform DER "
-			  "-outform PEM`), or remove it"), dir, name);
-	if (kind == TRUST_CRLS)
-		fprintf(stderr, _("keel: warning: %s/%s is not read: keel reads "
-				  "revocation lists only from PEM files named "
-				  "*.pem or *.crl; rename it or move it out of "
-				  "%s\n"), dir, name, dir);
-	else
-		fprintf(stderr, _("keel: warning: %s/%s is not read: keel reads "
-				  "trusted certificates only from PEM files "
-				  "named *.pem; rename it or move it out of "
-				  "%s\n"), dir, name, dir);
-	return KEEL_OK;
-}
-
-static int by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void free_names(char **names, size_t n)
-{
-	while (n > 0)
-		free(names[--n]);
-	free(names);
-}
-
-/* The wanted file names of dir, sorted bytewise so the load order does
- * not depend on the locale. A missing directory gives no names. */
-static int list_dir(const char *dir, enum trust_kind kind, char ***out,
-		    size_t *count, struct keel_error *err)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **names = NULL, **grown;
-	size_t n = 0;
-	int rc;
-
-	*out = NULL;
-	*count = 0;
-	if (!d)
-		return errno == ENOENT ? KEEL_OK
-			: keel_error_errno(err, KEEL_ETRUST, errno,
-				_("cannot read the directory %s"), dir);
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (!wanted(de->d_name, kind)) {
-			rc = not_read(dir, de->d_name, kind, err);
-			if (rc) {
-				closedir(d);
-				free_names(names, n);
-				return rc;
-			}
-			continue;
-		}
-		grown = realloc(names, (n + 1) * sizeof *names);
-		if (!grown || !(grown[n] = strdup(de->d_name))) {
-			closedir(d);
-			free_names(grown ? grown : names, n);
-			return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
-		}
-		names = grown;
-		n++;
-	}
-	closedir(d);
-	if (n > 1)
-		qsort(names, n, sizeof *names, by_name);
-	*out = names;
-	*count = n;
-	return KEEL_OK;
-}
-
-static int load_dir(X509_STORE *store, const char *dir, enum trust_kind kind,
+static int load_dir(X509_STORE *store, const struct target *t,
+		    const struct trust_dir *dir, enum trust_kind kind,
 		    int *count, struct keel_error *err)
 {
 	char **names;
-	char path[4096];
+	char rel[4096], shown[8192];
 	size_t n, i;
 	int rc;
 
-	rc = list_dir(dir, kind, &names, &n, err);
+	rc = trust_list_dir(t, dir->rel, dir->shown, kind, &names, &n, err);
 	for (i = 0; rc == KEEL_OK && i < n; i++) {
-		if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, names[i]) >=
-		    sizeof path)
+		if ((size_t)snprintf(rel, sizeof rel, "%s/%s", dir->rel,
+				     names[i]) >= sizeof rel)
 			rc = keel_error_set(err, KEEL_ETRUST,
-				_("the path of %s in %s is too long"), names[i], dir);
-		else
-			rc = load_file(store, path, kind, count, err);
+				_("the path of %s in %s is too long"), names[i],
+				dir->shown);
+		snprintf(shown, sizeof shown, "%s/%s", dir->shown, names[i]);
+		if (rc == KEEL_OK)
+			rc = load_file(store, t, rel, shown, kind, count, err);
 	}
-	free_names(names, n);
+	trust_free_names(names, n);
 	return rc;
 }
 
-/* ROOT/etc/keel/SUB, without a doubled slash for ROOT "/". */
-static int keel_dir(const char *root, const char *sub, char *buf, size_t size,
-		    struct keel_error *err)
+static int keel_dir(const struct target *t, const char *sub,
+		    struct trust_dir *dir, struct keel_error *err)
 {
-	size_t len = strlen(root);
-
-	while (len > 0 && root[len - 1] == '/')
-		len--;
-	if ((size_t)snprintf(buf, size, "%.*s/etc/keel/%s", (int)len, root,
-			     sub) >= size)
+	snprintf(dir->rel, sizeof dir->rel, "etc/keel/%s", sub);
+	if (strlen(t->root) + sizeof dir->rel >= sizeof dir->shown)
 		return keel_error_set(err, KEEL_EUSAGE,
-			_("the root directory %s is too long a path"), root);
+			_("the root directory %s is too long a path"), t->root);
+	target_path(t, dir->rel, dir->shown, sizeof dir->shown);
 	return KEEL_OK;
 }
 
-static int load_anchors(struct keel_trust *t, const char *root,
+static int load_anchors(struct keel_trust *t, const struct target *root,
 			const char *keyring, struct keel_error *err)
 {
+	struct trust_dir dir;
 	int rc;
 
 	if (keyring) {
 		snprintf(t->source, sizeof t->source, "%s", keyring);
-		return load_file(t->store, keyring, TRUST_CERTS, &t->n_anchors,
-				 err);
+		return load_file(t->store, NULL, keyring, keyring, TRUST_CERTS,
+				 &t->n_anchors, err);
 	}
-	rc = keel_dir(root, "trust.d", t->source, sizeof t->source, err);
+	rc = keel_dir(root, "trust.d", &dir, err);
+	snprintf(t->source, sizeof t->source, "%s", dir.shown);
 	if (rc == KEEL_OK)
-		rc = load_dir(t->store, t->source, TRUST_CERTS, &t->n_anchors,
+		rc = load_dir(t->store, root, &dir, TRUST_CERTS, &t->n_anchors,
 			      err);
 	if (rc == KEEL_OK && t->n_anchors == 0)
 		rc = keel_error_set(err, KEEL_ETRUST,
@@ -371,16 +206,16 @@ static int load_anchors(struct keel_trust *t, const char *root,
 	return rc;
 }
 
-static int load_crls(struct keel_trust *t, const char *root,
+static int load_crls(struct keel_trust *t, const struct target *root,
 		     struct keel_error *err)
 {
-	char dir[4096];
+	struct trust_dir dir;
 	int rc;
 
-	rc = keel_dir(root, "crl.d", dir, sizeof dir, err);
+	rc = keel_dir(root, "crl.d", &dir, err);
 	if (rc == KEEL_OK) {
-		snprintf(t->crl_dir, sizeof t->crl_dir, "%s", dir);
-		rc = load_dir(t->store, dir, TRUST_CRLS, &t->n_crls, err);
+		snprintf(t->crl_dir, sizeof t->crl_dir, "%s", dir.shown);
+		rc = load_dir(t->store, root, &dir, TRUST_CRLS, &t->n_crls, err);
 	}
 	return rc;
 }
@@ -411,6 +246,7 @@ int trust_load(const char *root, const char *keyring,
 	       struct keel_trust **out, struct keel_error *err)
 {
 	struct keel_trust *t;
+	struct target tgt;
 	int rc;
 
 	*out = NULL;
@@ -419,11 +255,13 @@ int trust_load(const char *root, const char *keyring,
 		free(t);
 		return keel_error_set(err, KEEL_EFAIL, _("out of memory"));
 	}
-	if (!root)
-		root = "/";
-	rc = load_anchors(t, root, keyring, err);
-	if (rc == KEEL_OK)
-		rc = load_crls(t, root, err);
+	rc = target_open(root ? root : "/", &tgt, err);
+	if (rc == KEEL_OK) {
+		rc = load_anchors(t, &tgt, keyring, err);
+		if (rc == KEEL_OK)
+			rc = load_crls(t, &tgt, err);
+		target_close(&tgt);
+	}
 	if (rc == KEEL_OK)
 		rc = configure(t, err);
 	if (rc) {

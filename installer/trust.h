@@ -11,7 +11,7 @@ struct keel_trust {
 	X509_STORE *store;   /* roots, CRLs, purpose "any", CRL checks on */
 	int n_anchors;       /* trusted certificates loaded */
 	int n_crls;          /* revocation lists loaded */
-	char source[512];    /* where the anchors came from, for messages */
+	char source[4096];   /* where the anchors came from, for messages */
 	char crl_dir[4096];  /* where revocation lists are read from */
 };
 

@@ -79,6 +79,15 @@ int fileops_read_fd(int fd, size_t max, char **buf, size_t *len)
 	return 0;
 }
 
+void fileops_close_keep_errno(int fd)
+{
+	int e = errno;
+
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+}
+
 int fileops_same_file(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;

@@ -36,6 +36,10 @@ int fileops_remove_tree(int dirfd, const char *rel);
  * max; EINVAL: not a regular file). */
 int fileops_read_fd(int fd, size_t max, char **buf, size_t *len);
 
+/* Closes fd (if >= 0) and leaves errno as it was: for the error paths
+ * that report the failure before the close. */
+void fileops_close_keep_errno(int fd);
+
 /* Whether two stats are the same file (same device and inode). */
 int fileops_same_file(const struct stat *a, const struct stat *b);
 

@@ -121,3 +121,32 @@ int target_read_file(const struct target *t, const char *rel, size_t max,
 	errno = e;
 	return rc;
 }
+
+/* Opened twice, both times inside the root: as O_PATH to see what it is
+ * (opening a device or FIFO for reading could block or act on hardware),
+ * then for reading, and the two must be the same file. */
+int target_read_followed(const struct target *t, const char *rel,
+			 size_t max, char **buf, size_t *len)
+{
+	struct stat seen, opened;
+	int pfd = openat2_in_root(t->fd, rel, O_PATH), fd = -1, rc = -1;
+
+	*buf = NULL;
+	*len = 0;
+	if (pfd >= 0 && fstat(pfd, &seen) == 0) {
+		if (!S_ISREG(seen.st_mode))
+			errno = EINVAL;
+		else
+			fd = openat2_in_root(t->fd, rel, O_RDONLY | O_NONBLOCK |
+					     O_NOCTTY);
+	}
+	if (fd >= 0 && fstat(fd, &opened) == 0) {
+		if (fileops_same_file(&seen, &opened))
+			rc = fileops_read_fd(fd, max, buf, len);
+		else
+			errno = EAGAIN;
+	}
+	fileops_close_keep_errno(fd);
+	fileops_close_keep_errno(pfd);
+	return rc;
+}

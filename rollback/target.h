@@ -35,6 +35,13 @@ const char *target_path(const struct target *t, const char *rel, char *buf,
 int target_read_file(const struct target *t, const char *rel, size_t max,
 		     char **buf, size_t *len);
 
+/* As target_read_file, but a symlink at rel is followed (inside the
+ * root, like every other component): for files an administrator may
+ * link into place, such as trusted certificates. The type is checked on
+ * an O_PATH handle before anything opens it for reading. */
+int target_read_followed(const struct target *t, const char *rel,
+			 size_t max, char **buf, size_t *len);
+
 /* lstat of rel inside the root: 0, or -1 with errno. */
 int target_lstat(const struct target *t, const char *rel, struct stat *st);
 

@@ -219,4 +219,42 @@ refused "the CRL next to the stray files is still applied" \
 	"CN=keel test revoked signer,O=keel test was revoked" \
 	"$stray" "$TMP/revoked.ksp"
 
+# trust.d and crl.d are resolved inside the target, as its own system
+# would at boot: an absolute link there means the path inside the image,
+# never the file of that name on this machine (made different here).
+host=$TMP/host-side
+linked=$TMP/linked
+make_root "$linked"
+mkdir -p "$host/crls" "$linked$host/crls"
+cp "$PKI/inter.crl.pem" "$linked$host/crls/inter.crl"
+rmdir "$linked/etc/keel/crl.d"
+ln -s "$host/crls" "$linked/etc/keel/crl.d"
+refused "a crl.d linked to an absolute path reads that path inside the target" \
+	"CN=keel test revoked signer,O=keel test was revoked" \
+	"$linked" "$TMP/revoked.ksp"
+rm -r "$linked$host/crls"
+cp "$PKI/inter.crl.pem" "$host/crls/inter.crl"
+refused "a crl.d that leads nowhere inside the target is refused, not skipped" \
+	"$linked/etc/keel/crl.d is a symbolic link that leads nowhere inside $linked" \
+	"$linked" "$TMP/signer.ksp"
+ctrust=$TMP/ctrust
+make_root "$ctrust"
+mkdir -p "$host/certs" "$ctrust/usr/share/vendor"
+mv "$ctrust/etc/keel/trust.d/test-root.pem" "$ctrust/usr/share/vendor/root.pem"
+ln -s /usr/share/vendor/root.pem "$ctrust/etc/keel/trust.d/vendor.pem"
+accepted "a trusted certificate linked to a file inside the target is read" \
+	"keel test signer" "$ctrust" "$TMP/signer.ksp"
+cp "$PKI/root.pem" "$host/certs/root.pem"
+rm "$ctrust/etc/keel/trust.d/vendor.pem"
+ln -s "$host/certs/root.pem" "$ctrust/etc/keel/trust.d/vendor.pem"
+refused "a trusted certificate linked to this machine's file is not trusted" \
+	"cannot read the trust file $ctrust/etc/keel/trust.d/vendor.pem" \
+	"$ctrust" "$TMP/signer.ksp"
+rm "$ctrust/etc/keel/trust.d/vendor.pem"
+mkfifo "$ctrust/usr/share/vendor/fifo"
+ln -s /usr/share/vendor/fifo "$ctrust/etc/keel/trust.d/vendor.pem"
+refused "a trust file linked to a FIFO is refused without blocking" \
+	"$ctrust/etc/keel/trust.d/vendor.pem is not a regular file" \
+	"$ctrust" "$TMP/signer.ksp"
+
 done_testing
