@@ -116,6 +116,10 @@ run_ok() {  # run_ok ROOT ARGS...: a step that builds a scenario's start
 
 cp -a "$TMP/base" "$TMP/s1" && run_ok "$TMP/s1" apply "$PACK1"
 cp -a "$TMP/s1" "$TMP/s2" && run_ok "$TMP/s2" apply "$PACK2"
+# The administrator edited a file of keel's since: uninstall keeps the
+# edit as usr/sbin/keel-tool.keel-old, a file of the same transaction.
+cp -a "$TMP/s2" "$TMP/s3"
+printf '#!/bin/sh\necho my local fix\n' >"$TMP/s3/usr/sbin/keel-tool"
 
 # Two at a time: the CI machine has two cores.
 scenario "apply 1.0.0 to a fresh target" "$TMP/base" apply --yes "$PACK1" &
@@ -124,9 +128,14 @@ wait
 scenario "rollback 1.1.0" "$TMP/s2" rollback --yes &
 scenario "uninstall" "$TMP/s2" uninstall --yes
 wait
+scenario "uninstall that keeps an edited file" "$TMP/s3" uninstall --yes
+edit_sum=$(sha256sum <"$TMP/s3/usr/sbin/keel-tool" | cut -d' ' -f1)
+grep -qx "$edit_sum  \./usr/sbin/keel-tool\.keel-old" \
+	"$TMP/uninstall_that_keeps_an_edited_file/after"
+ok $? "that uninstall kept the edit as keel-tool.keel-old"
 # The boot chain: custom.cfg, grubenv, the commit unit and the kernel
 # hooks are files of the same transaction.
-want=12
+want=16
 if unshare -rm true 2>/dev/null && [ -x /etc/grub.d/10_linux ]; then
 	. "$top_srcdir/tests/integration/boot_fixture.sh"
 	pack 1.0.0 1 "$TMP/boot10.ksp"
@@ -140,10 +149,10 @@ if unshare -rm true 2>/dev/null && [ -x /etc/grub.d/10_linux ]; then
 	scenario "apply 1.0.0 with its GRUB entry" "$R" apply --yes "$TMP/boot10.ksp" &
 	scenario "rollback of the GRUB entry" "$TMP/g1" rollback --yes
 	wait
-	want=18
+	want=22
 else
 	ok 0 "the boot-chain scenarios # SKIP unshare -rm or grub-common missing"
-	want=13
+	want=17
 fi
 for f in "$TMP"/*/result; do
 	while IFS= read -r line; do
