@@ -43,6 +43,11 @@ int state_refuse(const struct keel_state *s, const char *rel, int errnum,
 		where, why, s->target.root, s->path);
 }
 
+const char *state_area_name(enum state_area area)
+{
+	return AREA_NAMES[area];
+}
+
 const char *state_area_path(const struct keel_state *s, enum state_area area,
 			    const char *name, char *buf, size_t size)
 {

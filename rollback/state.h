@@ -77,6 +77,10 @@ int state_backup_dir(const struct keel_state *s, unsigned long tx, int create);
 int state_refuse(const struct keel_state *s, const char *rel, int errnum,
 		 struct keel_error *err);
 
+/* The directory name of area below var/lib/keel ("tx", "backup",
+ * "installed"). */
+const char *state_area_name(enum state_area area);
+
 /* ROOT/var/lib/keel/AREA-NAME/name, for messages. */
 const char *state_area_path(const struct keel_state *s, enum state_area area,
 			    const char *name, char *buf, size_t size);

@@ -123,9 +123,7 @@ static int each_entry(const struct keel_state *s, enum state_area area,
 	if (fd < 0 || !(dir = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);
-		return state_refuse(s, area == STATE_TX ? "tx" :
-				    area == STATE_BACKUP ? "backup" : "installed",
-				    errno, err);
+		return state_refuse(s, state_area_name(area), errno, err);
 	}
 	while (!rc && (d = readdir(dir)) != NULL)
 		if ((tx = name_tx(d->d_name, &rest)) != 0)
@@ -156,8 +154,7 @@ static int drop_scratch(const struct keel_state *s, enum state_area area,
 	char base[NAME_MAX + 1], rel[NAME_MAX + 16];
 
 	snprintf(base, sizeof base, "%.*s", (int)(strlen(name) - 4), name);
-	snprintf(rel, sizeof rel, "%s/%s", area == STATE_TX ? "tx" :
-		 area == STATE_BACKUP ? "backup" : "installed", name);
+	snprintf(rel, sizeof rel, "%s/%s", state_area_name(area), name);
 	if (state_fs_remove_scratch(s->area[area], name, base))
 		return state_refuse(s, rel, errno, err);
 	return KEEL_OK;

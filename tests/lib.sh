@@ -53,6 +53,19 @@ expect_fail() {
 	fi
 }
 
+# refused_unchanged ROOT CODE PATTERN DESC CMD...: expect_fail, then a
+# second check that ROOT, keel's state included, is as it was before.
+refused_unchanged() {
+	_root=$1
+	shift
+	tree_state "$_root" >"$TMP/refused.before"
+	_state=$(tree_sum "$_root/var/lib/keel" 2>/dev/null)
+	expect_fail "$@"
+	tree_state "$_root" | cmp -s - "$TMP/refused.before" &&
+		[ "$(tree_sum "$_root/var/lib/keel" 2>/dev/null)" = "$_state" ]
+	ok $? "  and changes nothing, keel's state included"
+}
+
 # The test PKI, made once per build tree by tests/pki/make-pki.sh.
 PKI="$top_builddir/tests/pki/out"
 need_pki() {

@@ -133,12 +133,9 @@ for f in "$R"/var/lib/keel/backup/*/*; do
 done
 [ -n "${saved-}" ] && grub-editenv "$saved" set saved_entry=planted
 ok $? "the saved copy of grubenv is found in the backup store, and altered"
-tree_state "$R" >"$TMP/s_damaged"
-expect_fail 1 "saved copy of .*grubenv.*does not match what transaction" \
+refused_unchanged "$R" 1 "saved copy of .*grubenv.*does not match what transaction" \
 	"uninstall refuses a saved grubenv that differs from what its transaction recorded" \
 	"$KEEL" uninstall --root "$R" --yes
-tree_state "$R" | cmp -s - "$TMP/s_damaged"
-ok $? "  and changes nothing"
 
 # --- no grubenv before keel --------------------------------------------------
 fixture e

@@ -83,22 +83,15 @@ ok $? "the kept copy is the administrator's file: uninstall leaves it alone"
 fresh "$R"
 printf 'edited\n' >"$R/usr/sbin/keel-tool"
 mkdir "$R/usr/sbin/keel-tool.keel-old"
-tree_state "$R" >"$TMP/before"
-state=$(tree_sum "$R/var/lib/keel")
-expect_fail 10 "keel-tool.keel-old is in the way" \
+refused_unchanged "$R" 10 "keel-tool.keel-old is in the way" \
 	"a directory where the copy goes is refused with what to move" \
 	"$KEEL" uninstall --root "$R" --yes
-tree_state "$R" | cmp -s - "$TMP/before" && [ "$(tree_sum "$R/var/lib/keel")" = "$state" ]
-ok $? "the refused uninstall changed nothing, keel's state included"
 
 # An earlier kept copy is the administrator's too: never written over.
 rm -rf "$R/usr/sbin/keel-tool.keel-old"
 printf 'an earlier copy\n' >"$R/usr/sbin/keel-tool.keel-old"
-tree_state "$R" >"$TMP/before"
-expect_fail 10 "keel-tool.keel-old is in the way" \
+refused_unchanged "$R" 10 "keel-tool.keel-old is in the way" \
 	"an earlier .keel-old is not written over" \
 	"$KEEL" uninstall --root "$R" --yes
-tree_state "$R" | cmp -s - "$TMP/before"
-ok $? "the earlier copy and the target are unchanged"
 
 done_testing
