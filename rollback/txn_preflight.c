@@ -56,19 +56,26 @@ static int staging_free(struct keel_state *s, int dirfd, const char *name,
 
 /* What keel replaces, saves or removes is a file or a symlink: a device
  * or FIFO there would be opened (and block), a directory half-emptied. */
+int txn_refuse_not_file(const struct keel_state *s, const char *rel,
+			struct keel_error *err)
+{
+	char shown[PATH_MAX];
+
+	return keel_error_set(err, KEEL_ENOTAPPLICABLE,
+		_("%s is a directory, device, FIFO or socket where keel changes "
+		  "a file; move it aside and try again; nothing was changed"),
+		target_path(&s->target, rel, shown, sizeof shown));
+}
+
 static int file_or_link(struct keel_state *s, int dirfd, const char *name,
 			const char *rel, struct keel_error *err)
 {
-	char shown[PATH_MAX];
 	struct stat st;
 
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
 	    S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
 		return KEEL_OK;
-	return keel_error_set(err, KEEL_ENOTAPPLICABLE,
-		_("%s is a directory, device, FIFO or socket where keel changes "
-		  "a file; move it aside and try again; nothing was changed"),
-		target_path(&s->target, rel, shown, sizeof shown));
+	return txn_refuse_not_file(s, rel, err);
 }
 
 static size_t dir_len(const char *path)

@@ -13,4 +13,9 @@
 int txn_preflight(struct keel_state *s, const struct plan *p,
 		  struct keel_error *err);
 
+/* KEEL_ENOTAPPLICABLE naming rel: what keel changes must be a file or a
+ * symlink, not a directory, device, FIFO or socket. */
+int txn_refuse_not_file(const struct keel_state *s, const char *rel,
+			struct keel_error *err);
+
 #endif

@@ -11,6 +11,7 @@
 
 #include "i18n.h"
 #include "txn.h"
+#include "txn_preflight.h"
 #include "txn_run.h"
 #include "saved.h"
 #include "undo_keep.h"
@@ -31,6 +32,10 @@ int undo_plan_step(struct keel_state *s, struct plan *out,
 
 	if (!fe->existed && !exists)
 		return KEEL_OK;  /* already as before */
+	/* keel left a file or link there; what stands there now is not
+	 * keel's to remove or to copy aside. */
+	if (exists && !S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return txn_refuse_not_file(s, fe->path, err);
 	if (exists && undo_keep_changed(s, last) &&
 	    (rc = undo_keep_add(s, out, fe->path, err)))
 		return rc;

@@ -181,4 +181,13 @@ rm "$TMP/before_keel/$ENV"
 	grep -q "grubenv was removed since keel wrote it, and it stays removed" "$TMP/err"
 ok $? "uninstall: a grubenv the administrator removed stays removed, and keel says so"
 
+
+# --- a FIFO where keel left grubenv: refused at once, nothing opened ---------
+fixture j FX_CUSTOM_CFG="$USER_CFG"
+"$KEEL" apply --root "$R" --yes "$TMP/p10.ksp" >/dev/null 2>&1
+rm "$R/$ENV" && mkfifo "$R/$ENV"
+refused_unchanged "$R" 10 "grubenv is a directory, device, FIFO or socket where keel changes a file" \
+	"rollback refuses a FIFO where keel left grubenv, without blocking" \
+	timeout 60 "$KEEL" rollback --root "$R" --yes
+
 done_testing

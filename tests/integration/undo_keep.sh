@@ -94,4 +94,15 @@ refused_unchanged "$R" 10 "keel-tool.keel-old is in the way" \
 	"an earlier .keel-old is not written over" \
 	"$KEEL" uninstall --root "$R" --yes
 
+
+# A directory where keel left a file: not keel's to remove or copy.
+fresh "$R"
+"$KEEL" apply --root "$R" --yes "$PACK2" >/dev/null 2>&1
+rm "$R/usr/sbin/keel-tool" && mkdir "$R/usr/sbin/keel-tool"
+refused_unchanged "$R" 10 "keel-tool is a directory, device, FIFO or socket where keel changes a file; move it aside" \
+	"rollback refuses a directory where keel left a file, naming it" \
+	"$KEEL" rollback --root "$R" --yes
+refused_unchanged "$R" 10 "keel-tool is a directory, device, FIFO or socket" \
+	"uninstall refuses it too" "$KEEL" uninstall --root "$R" --yes
+
 done_testing
