@@ -428,18 +428,23 @@ static void refine_vmx(struct cpu_live_cpu *c, struct cpu_report *r,
 	r->ept = has_word(vflags, vlen, "ept");
 	r->unrestricted_guest = has_word(vflags, vlen, "unrestricted_guest");
 	r->vpid = has_word(vflags, vlen, "vpid");
-	if (r->ept && r->unrestricted_guest) {
-		r->verdict = CPU_CAPABLE;
-		set_reasons(r, _("Read from the kernel's \"vmx flags\" in "
-				 "/proc/cpuinfo, present only when the "
-				 "firmware enabled VT-x: enabled, with EPT and "
-				 "unrestricted guest."), msr_why);
-	} else {
+	if (!r->ept || !r->unrestricted_guest || !has_word(vflags, vlen, "vnmi")) {
 		r->verdict = CPU_INCAPABLE;
 		set_reasons(r, _("The kernel's \"vmx flags\" in /proc/cpuinfo "
-				 "lack EPT or unrestricted guest, which "
-				 "keel-hv needs."), msr_why);
+				 "lack EPT, unrestricted guest or virtual NMIs, "
+				 "which keel-hv needs."), msr_why);
+		return;
 	}
+	/* The flags say nothing of EPT's 2 MiB pages, write-back type or
+	 * INVEPT, nor of the I/O and MSR bitmaps, which keel-hv's rule
+	 * (keel/cpu_requirements.h) also demands: only the MSRs settle it,
+	 * and a verdict without them could disagree with keel-hv. */
+	set_reasons(r, _("The kernel's \"vmx flags\" in /proc/cpuinfo show "
+			 "VT-x enabled by the firmware, with EPT, unrestricted "
+			 "guest and virtual NMIs; whether EPT has the 2 MiB "
+			 "pages, write-back memory and INVEPT that keel-hv "
+			 "also needs, only the VMX capability MSRs tell."),
+		    msr_why);
 }
 
 void cpu_live_refine(struct cpu_live *l, size_t i, struct cpu_report *r)
