@@ -14,6 +14,7 @@
 
 #include "apply_protect.h"
 #include "i18n.h"
+#include "mount_source.h"
 #include "pack_path.h"
 
 /* Where a path meets the tree as it is: the deepest of its directories
@@ -82,6 +83,19 @@ static int within(const char *rest, const char *prefix)
 	       (rest[n] == '\0' || rest[n] == '/');
 }
 
+/* The root of a bind mount of a subdirectory: continue from where its
+ * file system shows that directory, or ".." leaves the protected area
+ * unseen (mount_source.h). */
+static int step_over_bind(int fd, int up)
+{
+	int src = mount_source_open(fd, up);
+
+	if (src < 0)
+		return fd;
+	close(fd);
+	return src;
+}
+
 /* Whether the directory fd is the area's existing directory or below it:
  * walks up through ".." to the target's root (or the file system's). */
 static int below(int fd, const struct anchor *area, const struct anchor *root)
@@ -94,6 +108,11 @@ static int below(int fd, const struct anchor *area, const struct anchor *root)
 	       !(st.st_dev == root->dev && st.st_ino == root->ino)) {
 		hit = st.st_dev == area->dev && st.st_ino == area->ino;
 		up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (up >= 0 && !hit) {
+			fd = step_over_bind(fd, up);
+			close(up);
+			up = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		}
 		if (up < 0 || fstat(up, &up_st) != 0 ||
 		    (up_st.st_dev == st.st_dev && up_st.st_ino == st.st_ino)) {
 			if (up >= 0)

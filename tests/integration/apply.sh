@@ -280,6 +280,33 @@ if unshare -rm true 2>/dev/null; then
 	ok $? "a full disk is refused before anything is written"
 	(cd "$TMP/base" && find . | sed "s|^\.|$TMP/small|" | sort) | cmp -s - "$TMP/small.list"
 	ok $? "the full disk holds exactly what it held before"
+
+	# A subdirectory of a protected area bind-mounted where the pack
+	# writes (PACK2 installs usr/share/keel/data/blob): ".." from the
+	# mount leaves the area unseen, so keel looks where the mount comes
+	# from. A bind mount of an unprotected directory is no alias.
+	R6=$TMP/root6
+	cp -a "$TMP/base" "$R6"
+	mkdir -p "$R6/boot/grub/fonts" "$R6/usr/share/keel/data" "$R6/srv/data"
+	printf 'set default=0\n' >"$R6/boot/grub/grub.cfg"
+	bound() {  # bound SOURCE-IN-R6 ARGS...: keel ARGS with SOURCE on data
+		_src=$1
+		shift
+		run unshare -rm sh -c 'mount --bind "$1/$2" "$1/usr/share/keel/data" &&
+			shift 2 && exec "$@"' sh "$R6" "$_src" "$KEEL" "$@" --root "$R6"
+	}
+	before=$(tree_sum "$R6")
+	bound boot/grub/fonts apply --yes "$PACK2"
+	[ $rc -eq 10 ] && grep -q "make a path into GRUB's menu.*$R6/boot/grub" "$TMP/err" &&
+		[ "$(tree_sum "$R6")" = "$before" ]
+	ok $? "a bind mount of a subdirectory of boot/grub where the pack writes is refused, nothing changed"
+	mkdir -p "$R6/var/lib/keel/spare"
+	bound var/lib/keel/spare apply --dry-run "$PACK2"
+	[ $rc -eq 10 ] && grep -q "make a path into keel's own state" "$TMP/err"
+	ok $? "  and one of a subdirectory of keel's state directory"
+	bound srv/data apply --dry-run "$PACK2"
+	[ $rc -eq 0 ]
+	ok $? "a bind mount of an unprotected directory there is no alias"
 else
 	diag "unshare -rm is not permitted here: read-only and full-disk cases skipped"
 fi
