@@ -133,6 +133,10 @@ static struct json_object *saved_to_json(const struct plan_saved *v)
 	json_object_object_add(o, "size", json_object_new_int64((int64_t)v->size));
 	digest_to_hex(v->sha256, buf);
 	json_object_object_add(o, "sha256", json_object_new_string(buf));
+	if (v->has_owner) {
+		json_object_object_add(o, "uid", json_object_new_int64(v->uid));
+		json_object_object_add(o, "gid", json_object_new_int64(v->gid));
+	}
 	return o;
 }
 
@@ -269,6 +273,25 @@ static int plan_path_ok(const char *path)
 	return pack_path_check(path) == PACK_PATH_OK ? 0 : -1;
 }
 
+/* uid and gid, both or neither (records before keel kept them). */
+static int owner_from_json(struct json_object *r, struct plan_saved *v)
+{
+	int has_uid = json_object_object_get_ex(r, "uid", NULL);
+	int has_gid = json_object_object_get_ex(r, "gid", NULL);
+	int64_t uid = get_int(r, "uid"), gid = get_int(r, "gid");
+
+	if (has_uid != has_gid)
+		return -1;
+	v->has_owner = has_uid;
+	if (!has_uid)
+		return 0;
+	if (uid < 0 || gid < 0 || uid > UINT32_MAX || gid > UINT32_MAX)
+		return -1;
+	v->uid = (uint32_t)uid;
+	v->gid = (uint32_t)gid;
+	return 0;
+}
+
 /* A saved record: required where key is present; 0 or -1. */
 static int saved_from_json(struct json_object *o, const char *key,
 			   struct plan_saved *v)
@@ -296,7 +319,7 @@ static int saved_from_json(struct json_object *o, const char *key,
 	if (*end || v->mode > 07777)
 		return -1;
 	v->size = (uint64_t)get_int(r, "size");
-	return 0;
+	return owner_from_json(r, v);
 }
 
 static int entry_from_json(struct json_object *o, struct plan *p)

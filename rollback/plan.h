@@ -28,6 +28,8 @@ struct plan_saved {
 	unsigned mode;           /* SAVED_FILE: permission bits */
 	uint64_t size;           /* the content's (a link's target's) length */
 	unsigned char sha256[KEEL_SHA256_LEN];  /* of the content or target */
+	int has_owner;           /* uid and gid recorded (older records: no) */
+	uint32_t uid, gid;
 };
 
 struct plan_entry {

@@ -67,6 +67,9 @@ int saved_describe(int dirfd, const char *name, struct plan_saved *out)
 	memset(out, 0, sizeof *out);
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
 		return -1;
+	out->has_owner = 1;
+	out->uid = (uint32_t)st.st_uid;
+	out->gid = (uint32_t)st.st_gid;
 	if (S_ISLNK(st.st_mode))
 		return describe_link(dirfd, name, out);
 	if (!S_ISREG(st.st_mode)) {
@@ -74,6 +77,15 @@ int saved_describe(int dirfd, const char *name, struct plan_saved *out)
 		return -1;
 	}
 	return describe_file(dirfd, name, &st, out);
+}
+
+/* Only root can give a copy the owner of the original (fileops_clone
+ * lets that go for others), so only root holds the copies to it. */
+static int owner_matches(const struct plan_saved *have,
+			 const struct plan_saved *want)
+{
+	return !want->has_owner || geteuid() != 0 ||
+	       (have->uid == want->uid && have->gid == want->gid);
 }
 
 int saved_matches(int dirfd, const char *name, const struct plan_saved *want)
@@ -84,6 +96,7 @@ int saved_matches(int dirfd, const char *name, const struct plan_saved *want)
 		return errno == EINVAL ? 0 : -1;
 	return have.kind == want->kind && have.size == want->size &&
 	       (have.kind == SAVED_LINK || have.mode == want->mode) &&
+	       owner_matches(&have, want) &&
 	       memcmp(have.sha256, want->sha256, sizeof have.sha256) == 0;
 }
 
@@ -134,9 +147,9 @@ int saved_check_copy(const struct keel_state *s, unsigned long tx, size_t i,
 	return keel_error_set(err, KEEL_EFAIL,
 		_("the saved copy of %s (%s/backup/%lu/%s) is missing or does "
 		  "not match what transaction %lu recorded when it saved it "
-		  "(kind, mode, size or SHA-256 differ): keel's backup store "
-		  "is damaged, and keel changes nothing. Restore %s from a "
-		  "backup, or put the file back by hand"),
+		  "(kind, owner, mode, size or SHA-256 differ): keel's backup "
+		  "store is damaged, and keel changes nothing. Restore %s "
+		  "from a backup, or put the file back by hand"),
 		target_path(&s->target, path, shown, sizeof shown), s->path,
 		tx, idx, tx, s->path);
 }

@@ -105,4 +105,25 @@ refused_unchanged "$R" 10 "keel-tool is a directory, device, FIFO or socket wher
 refused_unchanged "$R" 10 "keel-tool is a directory, device, FIFO or socket" \
 	"uninstall refuses it too" "$KEEL" uninstall --root "$R" --yes
 
+# --- a saved copy whose owner changed since keel saved it -------------
+# The copy would give the restored file that owner: refused like any
+# other damage to the backup store. Records from before keel kept the
+# owner (no uid/gid) are still read, the owner then not compared.
+if [ "$(id -u)" = 0 ]; then
+	fresh "$R"
+	copy=$(grep -ls 'the old tool' "$R"/var/lib/keel/backup/1/* | head -n1)
+	chown 4242:4242 "$copy"
+	refused_unchanged "$R" 1 "saved copy of .*keel-tool.*does not match.*owner" \
+		"uninstall refuses a saved copy whose owner changed" \
+		"$KEEL" uninstall --root "$R" --yes
+	chown 0:0 "$copy"
+	sed -i 's/, *"uid": *[0-9]*, *"gid": *[0-9]*//g' "$R/var/lib/keel/tx/1.json"
+	! grep -q '"uid"' "$R/var/lib/keel/tx/1.json" &&
+		"$KEEL" uninstall --root "$R" --yes >/dev/null 2>"$TMP/err" &&
+		printf 'the old tool\n' | cmp -s - "$R/usr/sbin/keel-tool"
+	ok $? "a record without uid and gid (an older keel's) still undoes"
+else
+	diag "not root: the owner checks need chown"
+fi
+
 done_testing
