@@ -537,13 +537,23 @@ ok_log() {
 	return $_st
 }
 
-# ok_nolog LOG PATTERN DESC: no line of the serial log matches PATTERN.
+# ok_nolog LOG PATTERN DESC [MARKER]: no line of the serial log matches
+# PATTERN. The log must be there and not empty, and with MARKER (grep -E)
+# have a line matching it: that the boot got as far as PATTERN would show.
 ok_nolog() {
 	e2e_skipped "$3" && return 0
-	! grep -Eq -- "$2" "$1"
+	[ -s "$1" ] && { [ -z "${4-}" ] || grep -Eq -- "$4" "$1"; } &&
+		! grep -Eq -- "$2" "$1"
 	_st=$?
 	ok $_st "$3"
-	[ $_st -eq 0 ] || grep -E -- "$2" "$1" | head -n 5 | sed 's/^/#   /'
+	if [ ! -s "$1" ]; then
+		diag "serial log $1 missing or empty"
+	elif [ -n "${4-}" ] && ! grep -Eq -- "$4" "$1"; then
+		diag "no line matches '$4'"
+		e2e_tail "$1"
+	elif [ $_st -ne 0 ]; then
+		grep -E -- "$2" "$1" | head -n 5 | sed 's/^/#   /'
+	fi
 	return $_st
 }
 
