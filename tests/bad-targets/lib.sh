@@ -153,6 +153,22 @@ accepted() {
 	bt_report "$_desc: keel $(bt_args "$@")"
 }
 
+# settled DESCRIPTION: keel status succeeds on a target left by a refusal
+# with nothing to finish: no interrupted transaction to undo (status would
+# undo it and still succeed), and nothing changed, keel's state included.
+settled() {
+	rm -f "$TMP/snap/why"
+	bt_snap before
+	bt_keel status
+	bt_snap after
+	_why=
+	bt_code_is "0" || _why="exit $rc, want 0;"
+	! grep -q "was interrupted" "$TMP/err" ||
+		_why="$_why a transaction was left to undo;"
+	bt_unchanged tree state outside
+	bt_report "$1: keel status"
+}
+
 # The commands every damaged state must refuse: on a target keel never
 # changed (PACK1 next), and on one with PACK1 installed (PACK2 next).
 refused_fresh() {  # refused_fresh CODES PATTERN DESCRIPTION

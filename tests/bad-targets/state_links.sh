@@ -66,7 +66,10 @@ special() {
 		fi ;;
 	dir) mkdir "$R/var/lib/keel/$1" ;;
 	esac
-	refused_installed 1 "var/lib/keel/$1" "var/lib/keel/$1 a $2"
+	# Naming why: an empty journal (a FIFO, /dev/null) is refused anyway,
+	# as the records it contradicts show; that must not pass for this.
+	refused_installed 1 "var/lib/keel/$1 is a device, FIFO, socket or directory" \
+		"var/lib/keel/$1 a $2"
 }
 case_lock_fifo() { special lock fifo; }
 case_lock_chardev() { special lock chardev; }

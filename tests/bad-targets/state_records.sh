@@ -28,14 +28,15 @@ case_journal_garbled_final() {
 case_journal_torn_final() {
 	new_case "$TMP/t-one"
 	cp "$R/$J" "$TMP/journal.intact"
-	printf '5e636058 {"tx":2,"state":"beg' >>"$R/$J"
+	_torn='5e636058 {"tx":2,"state":"beg'
+	printf '%s' "$_torn" >>"$R/$J"
 	accepted "a torn final record (no newline) is accepted" status
 	cmp -s "$R/$J" "$TMP/journal.intact"
 	ok $? "the torn final record is discarded, the records before it kept byte for byte"
 	accepted "a torn final record does not stop the next apply" apply --yes "$PACK2"
 	[ "$(head -c "$(wc -c <"$TMP/journal.intact")" "$R/$J" | sha256sum)" = \
-		"$(sha256sum <"$TMP/journal.intact")" ]
-	ok $? "the apply after it appended to the intact records"
+		"$(sha256sum <"$TMP/journal.intact")" ] && ! grep -Fq "$_torn" "$R/$J"
+	ok $? "the apply after it appended to the intact records, not to the torn one"
 }
 
 # keep_records SED-RANGE: the journal of t-two cut to those lines (at a
@@ -48,7 +49,9 @@ keep_records() {
 
 case_journal_last_tx_cut() {
 	keep_records 1,4  # transaction 2 gone; installed/2.json, tx/2.json stay
-	refused_installed 1 'journal|installed/2|tx/2|backup/2' \
+	# Found up front as records that disagree, not only when the next
+	# transaction (2 again) collides with them ("tx/2.json exists already").
+	refused_installed 1 '(installed|tx|backup)/2[^ ]* belongs to' \
 		"the journal cut before its last transaction (records disagree)"
 }
 
@@ -125,6 +128,19 @@ tx_path() {
 case_tx_path_dotdot() { tx_path ../sentinel/file; }
 case_tx_path_dotdot_deeper() { tx_path ../../sentinel/x; }
 case_tx_path_absolute() { tx_path /etc/passwd; }
+# keel's own state through a target path: no transaction writes there.
+case_tx_path_state() { tx_path var/lib/keel/journal; }
+case_tx_path_state_dir() { tx_path var/lib/keel; }
+
+# A mode that is not an octal permission: never applied half-read.
+case_tx_mode_garbled() {
+	new_case "$TMP/t-one"
+	sed -i 's|"mode":"0755"|"mode":"07x5"|' "$R/var/lib/keel/tx/1.json"
+	grep -Fq '"mode":"07x5"' "$R/var/lib/keel/tx/1.json" ||
+		diag "tx/1.json was not edited: the case tests nothing"
+	refused 1 'tx/1\.json' "a transaction record with the mode 07x5" rollback --yes
+	refused 1 'tx/1\.json' "a transaction record with the mode 07x5" uninstall --yes
+}
 
 # backup_damage HOW: transaction 1's copy of the old usr/sbin/keel-tool
 # (backup/1/1) changed; rollback and uninstall would put it back.
@@ -136,6 +152,7 @@ backup_damage() {
 	mode) chmod 0755 "$_b" ;;
 	removed) rm "$_b" ;;
 	symlink) rm "$_b" && ln -s "$S/file" "$_b" ;;
+	owner) chown 4242:4242 "$_b" ;;
 	esac
 	refused 1 'backup/1/1' "backup/1/1: $1" rollback --yes
 	refused 1 'backup/1/1' "backup/1/1: $1" uninstall --yes
@@ -145,6 +162,14 @@ case_saved_content() { backup_damage content; }
 case_saved_mode() { backup_damage mode; }
 case_saved_removed() { backup_damage removed; }
 case_saved_symlink() { backup_damage symlink; }
+# As root only: others cannot give a copy its owner in the first place.
+case_saved_owner() {
+	if [ "$(id -u)" != 0 ]; then
+		diag "skipped: a saved copy's owner (needs root to chown)"
+		return 0
+	fi
+	backup_damage owner
+}
 
 # The saved copy of a symlink (etc/keel/link, backup/1/3) pointing
 # elsewhere than the link it was.

@@ -16,9 +16,11 @@ staging() {
 	esac
 	_pat=$(rx "usr/sbin/keel-tool$1") _d="usr/sbin/keel-tool$1 a $2 of a sentinel file"
 	refused 10 "$_pat" "$_d" apply --yes "$PACK2"
+	# At once: the next refusal would finish an undo left pending.
+	settled "$_d: the refused apply left no undo pending"
 	refused 10 "$_pat" "$_d" apply --dry-run "$PACK2"
 	refused 10 "$_pat" "$_d" rollback --yes
-	accepted "$_d: the refusals left no undo pending" status
+	settled "$_d: nor did the refused rollback"
 	rm "$_at"
 	accepted "$_d: once the administrator removes it, the apply goes ahead" \
 		apply --yes "$PACK2"
@@ -45,8 +47,8 @@ symlinked_dir() {
 	new_case "$TMP/t-base"
 	ln -s "$1" "$R/boot/keel"
 	refused 10 'boot/keel' "boot/keel $2" apply --yes "$PACK1"
+	settled "boot/keel $2: the refusal leaves the target usable"
 	refused 10 'boot/keel' "boot/keel $2" apply --dry-run "$PACK1"
-	accepted "boot/keel $2: the refusal leaves the target usable" status
 	rm "$R/boot/keel"
 	accepted "boot/keel $2: once the administrator removes it, apply works" \
 		apply --yes "$PACK1"
@@ -128,8 +130,8 @@ case_readonly_usr_sbin() {
 	refused 10 'usr/sbin.*read-only' "usr/sbin on a read-only mount" apply --yes "$PACK2"
 	refused 10 'usr/sbin.*read-only' "usr/sbin on a read-only mount" apply --dry-run "$PACK2"
 	refused 10 'usr/sbin.*read-only' "usr/sbin on a read-only mount" rollback --yes
-	accepted "usr/sbin read-only: status answers, no undo pending" status
+	settled "usr/sbin read-only: status answers, no undo pending"
 	BT_WRAP=
-	accepted "usr/sbin read-only: status after the mount is gone" status
+	settled "usr/sbin read-only: status after the mount is gone"
 	accepted "usr/sbin read-only: apply after the mount is gone" apply --yes "$PACK2"
 }
