@@ -144,6 +144,7 @@ static int what_it_puts(const struct plan_entry *e, struct plan_saved *put)
 {
 	if (e->action == PLAN_REMOVE)
 		return -1;
+	memset(put, 0, sizeof *put);  /* no owner: the pack names none */
 	if (e->action == PLAN_INSTALL) {
 		put->kind = SAVED_FILE;
 		put->mode = e->mode;
